@@ -1,0 +1,40 @@
+# The two promises to a new user: `make run` serves on the embedded default, `make test` passes.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint i18n worker chat clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP)
+	$(BIN)/prottasha db upgrade
+	$(BIN)/prottasha nlu train --if-stale
+	$(BIN)/prottasha serve
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy api bot nlu referral
+
+worker: $(STAMP)
+	$(BIN)/prottasha worker
+
+chat: $(STAMP)
+	$(BIN)/prottasha chat
+
+# Extract UI strings and merge them into the catalogs (then translate the new ones).
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k N_ --no-location --sort-output \
+	  --project=prottasha -o bot/locale/messages.pot bot api
+	$(BIN)/pybabel update -i bot/locale/messages.pot -d bot/locale --no-location --width 100
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

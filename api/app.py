@@ -1,0 +1,76 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from api import errors, logs, webchat
+from api.services import Services
+from api.settings import Settings, get_settings
+
+log = logging.getLogger("prottasha.http")
+
+
+def create_app(settings: Settings | None = None, *, nlu: Any = None) -> FastAPI:
+    """Build the app; the services start in the lifespan, so importing this starts nothing."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = await Services.start(settings, nlu=nlu)
+        try:
+            yield
+        finally:
+            await app.state.services.close()
+
+    app = FastAPI(title="Prottasha", version="0.1.0", lifespan=lifespan)
+    errors.install(app)
+    app.add_middleware(errors.BodyLimit)
+    app.middleware("http")(_request_context)
+    app.include_router(webchat.router)
+    app.mount("/static", StaticFiles(directory=webchat.STATIC), name="static")
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz(request: Request) -> JSONResponse:
+        """200 when the database answers, 503 otherwise."""
+        try:
+            async with request.app.state.services.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            log.warning("health_check_failed")
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+async def _request_context(request: Request,
+                           call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """A request id on every log line and response; one access line without query strings."""
+    rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+    token = logs.request_id.set(rid[:64])
+    started = time.perf_counter()
+    try:
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = rid[:64]
+        log.info("request", extra={"method": request.method, "path": request.url.path,
+                                   "status": response.status_code,
+                                   "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+        return response
+    finally:
+        logs.request_id.reset(token)

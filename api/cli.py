@@ -1,0 +1,96 @@
+"""The `prottasha` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+
+import typer
+from rich.console import Console
+
+from api.cli_nlu import app as nlu_app
+from api.settings import get_settings
+
+app = typer.Typer(help="Prottasha: safe migration and reintegration support over SMS and chat.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+app.add_typer(nlu_app, name="nlu", help="Train, evaluate and try the NLU.")
+app.add_typer(db_app, name="db")
+console = Console()
+
+
+@app.command()
+def serve(host: str = typer.Option(None, help="default: $HOST or 127.0.0.1"),
+          port: int = typer.Option(None, help="default: $PORT or 8000")) -> None:
+    """Serve webhooks, the web chat, the API and the dashboard."""
+    import uvicorn
+
+    from api import logs
+    from api.app import create_app
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                log_config=None, proxy_headers=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations."""
+    from referral.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    console.print("database is up to date")
+
+
+@app.command()
+def chat(lang: str = typer.Option("bn", help="bn or en: the language to start in"),
+         user: str = typer.Option("terminal", help="who you are to the bot")) -> None:
+    """Chat with the bot in the terminal, as a user would (Ctrl-D to leave)."""
+    asyncio.run(_chat(lang, user))
+
+
+async def _chat(lang: str, user: str) -> None:
+    from api.services import Services
+    from bot.messages import InboundMessage
+
+    settings = get_settings()
+    with console.status("starting…"):
+        services = await Services.start(settings)
+    console.print("[dim]Type a message; Ctrl-D to leave.[/dim]")
+    first: str | None = "হ্যালো" if lang == "bn" else "hello"
+    try:
+        while True:
+            text = first
+            first = None
+            if text is None:
+                try:
+                    text = console.input("[bold green]you>[/bold green] ")
+                except EOFError:
+                    break
+            if not text.strip():
+                continue
+            handled = await services.conversations.handle(
+                InboundMessage(channel="cli", user_id=user, text=text[: settings.max_text_chars],
+                               provider_id=uuid.uuid4().hex))
+            for reply in handled.replies:
+                console.print(f"[bold cyan]bot>[/bold cyan] {reply.text}", highlight=False)
+                if reply.buttons and not _numbered(reply.text):
+                    for n, button in enumerate(reply.buttons, start=1):
+                        console.print(f"      [{n}] {button.title}", highlight=False)
+    finally:
+        await services.close()
+
+
+def _numbered(text: str) -> bool:
+    """Menus already list their numbers in the text."""
+    return "\n1. " in text or "\n১. " in text
+
+
+def main() -> None:
+    try:
+        app()
+    except RuntimeError as exc:  # e.g. production without secrets: a clear line, not a trace
+        print(f"prottasha: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc

@@ -1,0 +1,284 @@
+"""The conversation, as plain code with no I/O: given the state, the parse and the message, it
+returns the replies, the new state and the effects for the caller to carry out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot import render
+from bot.i18n import N_, ascii_digits
+from bot.messages import PLAIN_TEXT_CHANNELS, Button, InboundMessage, OutboundMessage
+from bot.render import MAIN_MENU, MORE, Rendered, Resources
+from bot.state import State
+
+DEFAULT_LANGUAGE = "bn"
+_PAYLOAD = re.compile(r"^(menu|topic|action|lang):[a-z_]+$|^more$")
+_COMMANDS = {"/start": "intent:greet", "/help": MAIN_MENU, "/menu": MAIN_MENU,
+             "/language": "action:language", "/stop": "intent:opt_out"}
+_MENU_WORDS = {"menu", "মেনু", "main menu", "options", "0"}
+_MORE_WORDS = {"more", "আরও", "aro", "আরো"}
+_WANTS_BN = re.compile(r"bangla|bengali|bangali|বাংলা|bangl|বাংলায়", re.I)
+_WANTS_EN = re.compile(r"english|engl?ish|ইংরেজি|ইংলিশ|ingreji|engreji|inglish", re.I)
+_LETTERS = re.compile(r"[^\W\d_]", re.U)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Something the caller must do after the turn commits (issue a ticket, opt out...)."""
+
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Turn:
+    replies: list[OutboundMessage]
+    state: State
+    effects: list[Effect] = field(default_factory=list)
+
+
+def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
+            res: Resources) -> Turn:
+    """One turn of the conversation."""
+    state = replace(state, turns=state.turns + 1, options=dict(state.options))
+    plain = message.channel in PLAIN_TEXT_CHANNELS
+    text = " ".join(message.text.split())
+    target = _choice(state, text)
+    if target is None:
+        state.lang = _reply_language(state, text, parse, plain, res)
+    lang = state.lang or DEFAULT_LANGUAGE
+    state.lang = lang
+    ctx = _Ctx(res=res, state=state, lang=lang, plain=plain, parse=parse)
+    if target is not None:
+        return ctx.go(target)
+    if text.isdigit() and state.options:
+        return ctx.reask()
+    if state.awaiting == "district":
+        district = _entity(parse, "district")
+        if district:
+            return ctx.centre(district)
+    return ctx.intent(parse.get("intent", {}).get("name") or "nlu_fallback", text)
+
+
+def _choice(state: State, text: str) -> str | None:
+    """A button payload, a number from the last list, or a fixed keyword."""
+    lowered = text.lower()
+    if _PAYLOAD.match(lowered):
+        return lowered
+    if lowered in _COMMANDS:
+        return _COMMANDS[lowered]
+    digits = ascii_digits(lowered)
+    if digits in state.options:
+        return state.options[digits]
+    if lowered in _MENU_WORDS or digits == "0":
+        return MAIN_MENU
+    if lowered in _MORE_WORDS and state.topic:
+        return MORE
+    return None
+
+
+def _reply_language(state: State, text: str, parse: dict[str, Any], plain: bool,
+                    res: Resources) -> str | None:
+    """Answer in the language the person writes in, unless they chose one explicitly."""
+    if state.lang_explicit or len(_LETTERS.findall(text)) < 2:
+        return state.lang
+    detected = parse.get("language")
+    if detected == "banglish":
+        # Banglish is answered in Bangla script, except on SMS where Bangla costs 2-3x the segments.
+        return res.sms_banglish_reply if plain else "bn"
+    return detected if detected in ("bn", "en") else state.lang
+
+
+def _entity(parse: dict[str, Any], name: str) -> str | None:
+    return next((str(e["value"]) for e in parse.get("entities", []) if e.get("entity") == name),
+                None)
+
+
+@dataclass
+class _Ctx:
+    res: Resources
+    state: State
+    lang: str
+    plain: bool
+    parse: dict[str, Any]
+
+    # -- building blocks -------------------------------------------------------------------
+    def turn(self, *replies: OutboundMessage | Rendered, effects: list[Effect] | None = None,
+             awaiting: str | None = None, options: dict[str, str] | None = None) -> Turn:
+        options = dict(options or {})
+        messages = []
+        for reply in replies:
+            if isinstance(reply, Rendered):
+                options = reply.options
+                messages.append(reply.message)
+            else:
+                messages.append(reply)
+        self.state.options = options or {"0": MAIN_MENU}
+        self.state.awaiting = awaiting
+        return Turn(messages, self.state, effects or [])
+
+    def say(self, msgid: str, **values: object) -> OutboundMessage:
+        return render.say(self.res, self.lang, msgid, **values)
+
+    def menu(self, menu_id: str = "main") -> Rendered:
+        menu_obj = self.res.library.menu(menu_id, self.lang) or self.res.library.menu("main", self.lang)
+        if menu_obj is None:  # content missing entirely: still never show a raw key
+            return Rendered(self.say(N_("Sorry, this service is not available right now.")), {})
+        if menu_id == "main":
+            self.state.topic = None
+        return render.menu(self.res, menu_obj, self.lang, plain=self.plain)
+
+    # -- where a choice leads --------------------------------------------------------------
+    def go(self, target: str) -> Turn:
+        kind, _, value = target.partition(":")
+        self.state.fallbacks = 0
+        if kind == "menu":
+            return self.turn(self.menu(value))
+        if kind == "topic":
+            return self.topic(value)
+        if kind == "lang":
+            return self.set_language(value)
+        if kind == "intent":
+            return self.intent(value, "")
+        if kind == "action":
+            return self.action(value)
+        if target == MORE:
+            return self.more()
+        return self.turn(self.menu())
+
+    def action(self, name: str) -> Turn:
+        if name == "language":
+            ask = OutboundMessage(
+                self.res._("bn", N_("Choose a language:")) + " / "
+                + self.res._("en", N_("Choose a language:")) + "\n১. বাংলা\n2. English",
+                self.lang,
+                () if self.plain else (Button("বাংলা", "lang:bn"), Button("English", "lang:en")),
+            )
+            return self.turn(Rendered(ask, {"1": "lang:bn", "2": "lang:en", "0": MAIN_MENU}),
+                             awaiting="language")
+        if name == "handoff":
+            return self.intent("human_handoff", "")
+        if name == "register":
+            return self.intent("register_returnee", "")
+        return self.turn(self.menu())
+
+    def set_language(self, lang: str) -> Turn:
+        self.lang = self.state.lang = lang if lang in ("bn", "en") else self.lang
+        self.state.lang_explicit = True
+        return self.turn(self.say(N_("Okay, I will reply in English.")), self.menu(),
+                         effects=[Effect("language_changed", {"lang": self.lang})])
+
+    def topic(self, topic_id: str, page: int = 0, **extra: str) -> Turn:
+        topic = self.res.library.topic(topic_id, self.lang)
+        if topic is None:
+            return self.turn(self.say(N_("Sorry, I have no answer on that yet.")), self.menu())
+        self.state.topic, self.state.page = topic_id, page
+        if topic_id == "service_center_location" and not extra:
+            district = _entity(self.parse, "district")
+            if district:
+                return self.centre(district)
+            return self.turn(render.topic_page(self.res, topic, self.lang, plain=self.plain),
+                             awaiting="district")
+        return self.turn(render.topic_page(self.res, topic, self.lang, plain=self.plain,
+                                           page=page, **extra))
+
+    def more(self) -> Turn:
+        topic = self.res.library.topic(self.state.topic or "", self.lang)
+        if topic is None or not self.plain or self.state.page + 1 >= len(topic.sms_pages):
+            return self.turn(self.menu())
+        return self.topic(topic.id, self.state.page + 1)
+
+    def centre(self, district: str) -> Turn:
+        centre = self.res.library.centre_for_district(district)
+        if centre is None:
+            return self.turn(self.say(N_("I do not know that district. Please write the name of "
+                                         "your district again.")), awaiting="district")
+        phone = self.res.library.figures.get(centre.phone_key)
+        return self.topic(
+            "service_center_location",
+            centre_name=centre.names.get(self.lang, centre.names.get("en", centre.id)),
+            centre_phone=phone.value if phone else "",
+            district=self.res.library.districts[district].get(self.lang, district)
+            if self.lang == "bn" else district,
+        )
+
+    def reask(self) -> Turn:
+        count = sum(1 for k in self.state.options if k != "0")
+        return self.turn(self.say(N_("Please reply with a number from 1 to {count}, or 0 for the "
+                                     "menu."), count=count),
+                         options=self.state.options, awaiting=self.state.awaiting)
+
+    # -- what the NLU understood -------------------------------------------------------------
+    def intent(self, name: str, text: str) -> Turn:
+        if name not in ("nlu_fallback", "out_of_scope"):
+            self.state.fallbacks = 0
+        handler = getattr(self, f"on_{name}", None)
+        if handler is not None:
+            return handler(text)
+        topic_id = self.res.library.topic_for_intent(name)
+        if topic_id:
+            return self.topic(topic_id)
+        return self.on_nlu_fallback(text)
+
+    def on_greet(self, _text: str) -> Turn:
+        return self.turn(self.say(N_("Hello! I am Prottasha. I can help you go abroad safely, "
+                                     "send money home, and get support after you come back.")),
+                         self.menu())
+
+    def on_help_menu(self, _text: str) -> Turn:
+        return self.turn(self.menu())
+
+    def on_change_language(self, text: str) -> Turn:
+        if _WANTS_BN.search(text):
+            return self.set_language("bn")
+        if _WANTS_EN.search(text):
+            return self.set_language("en")
+        return self.action("language")
+
+    def on_thanks(self, _text: str) -> Turn:
+        return self.turn(self.say(N_("You are welcome. Send MENU any time to see what I can do.")))
+
+    def on_goodbye(self, _text: str) -> Turn:
+        return self.turn(self.say(N_("Take care. Send a message any time if you need help.")))
+
+    def on_affirm(self, text: str) -> Turn:
+        if self.state.topic and "1" in self.state.options and self.state.options["1"] == MORE:
+            return self.more()
+        return self.turn(self.menu())
+
+    def on_deny(self, _text: str) -> Turn:
+        return self.turn(self.say(N_("Okay. Send MENU any time to see what I can do.")))
+
+    def on_human_handoff(self, _text: str) -> Turn:
+        return self.turn(
+            self.say(N_("To talk to a person now, call Probash Bondhu on {probash_bondhu} "
+                        "(24 hours). From abroad: {probash_bondhu_abroad}.")),
+            effects=[Effect("handoff_requested")])
+
+    def on_opt_out(self, _text: str) -> Turn:
+        return self.turn(self.say(N_("You will get no more messages from us. Send START to "
+                                     "begin again.")), effects=[Effect("opt_out")])
+
+    def on_register_returnee(self, _text: str) -> Turn:
+        return self.turn(
+            self.say(N_("To register for support after coming back, call Probash Bondhu on "
+                        "{probash_bondhu} or visit your nearest Reintegration Service Centre.")))
+
+    def on_ticket_status(self, _text: str) -> Turn:
+        return self.turn(self.say(N_("I have no registration from you yet. Send REG to "
+                                     "register, or MENU for the menu.")))
+
+    def on_out_of_scope(self, text: str) -> Turn:
+        return self.turn(self.say(N_("I can only help with going abroad for work, sending money "
+                                     "home, and support after coming back.")), self.menu())
+
+    def on_nlu_fallback(self, _text: str) -> Turn:
+        self.state.fallbacks += 1
+        if self.state.fallbacks >= 2:
+            return self.turn(self.say(N_("Sorry, I still did not understand. Reply with a "
+                                         "number, or call {probash_bondhu} to talk to a "
+                                         "person.")), self.menu())
+        return self.turn(self.say(N_("Sorry, I did not understand. Please say it another way, "
+                                     "or choose from the menu.")), self.menu())

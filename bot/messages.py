@@ -1,0 +1,38 @@
+"""Channel-neutral messages: every adapter turns its input into one `InboundMessage` and renders
+the `OutboundMessage`s the dialogue returns in its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Channel = Literal["webchat", "cli", "sms", "whatsapp", "telegram", "messenger"]
+# SMS is the one channel where length costs money and buttons do not exist.
+PLAIN_TEXT_CHANNELS = frozenset({"sms"})
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: Channel
+    user_id: str  # the channel's address: phone, Telegram chat id, web chat id
+    text: str
+    provider_id: str  # unique per channel; a redelivery carries the same id
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    text: str
+    language: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
+        }

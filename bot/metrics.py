@@ -1,0 +1,15 @@
+"""Prometheus metrics of the conversation (exposed by the API at /metrics)."""
+
+from prometheus_client import Counter, Histogram
+
+MESSAGES_IN = Counter("prottasha_messages_in_total", "Inbound messages", ["channel"])
+MESSAGES_OUT = Counter("prottasha_messages_out_total", "Outbound messages", ["channel"])
+DUPLICATES = Counter("prottasha_duplicates_total", "Redelivered messages ignored", ["channel"])
+INTENTS = Counter("prottasha_intents_total", "Understood intents", ["intent", "language"])
+ERRORS = Counter("prottasha_errors_total", "Errors while handling a message", ["stage"])
+REPLY_LATENCY = Histogram(
+    "prottasha_reply_seconds",
+    "Time from receiving a message to having the replies",
+    ["channel"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)

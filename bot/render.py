@@ -1,0 +1,79 @@
+"""Turn menus and topics into outbound messages: numbered text that works on a basic phone, plus
+buttons where the channel has them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.content import Library, Menu, Topic
+from bot.i18n import Catalogs, N_, localise_digits
+from bot.messages import Button, OutboundMessage
+
+MORE = "more"
+MAIN_MENU = "menu:main"
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What the dialogue reads: content and catalogs, loaded once at start."""
+
+    library: Library
+    catalogs: Catalogs
+    sms_banglish_reply: str = "en"
+
+    def _(self, lang: str, msgid: str, **values: object) -> str:
+        return self.catalogs.gettext(lang, msgid, **values)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    message: OutboundMessage
+    options: dict[str, str]  # what each number means in the next reply
+
+
+def menu(res: Resources, menu_obj: Menu, lang: str, *, plain: bool) -> Rendered:
+    """A numbered list; on rich channels the same items as buttons."""
+    lines = [menu_obj.title] if menu_obj.title else []
+    options: dict[str, str] = {}
+    buttons = []
+    for n, item in enumerate(menu_obj.items, start=1):
+        lines.append(localise_digits(f"{n}. {item.title}", lang))
+        options[str(n)] = item.target
+        buttons.append(Button(title=item.title, payload=item.target))
+    if menu_obj.id != "main":
+        lines.append(localise_digits("0. ", lang) + res._(lang, N_("Main menu")))
+        options["0"] = MAIN_MENU
+    text = "\n".join(lines)
+    return Rendered(OutboundMessage(text, lang, () if plain else tuple(buttons)), options)
+
+
+def topic_page(
+    res: Resources, topic: Topic, lang: str, *, plain: bool, page: int = 0, **extra: str
+) -> Rendered:
+    """SMS gets one short page at a time ("reply 1 for more"); rich channels the full answer."""
+    lib = res.library
+    if plain:
+        source = topic.with_centre.get("sms") if extra else None
+        text = lib.fill(source or topic.sms_pages[page], lang, **extra)
+        options = {"0": MAIN_MENU}
+        if page + 1 < len(topic.sms_pages):
+            text += " " + res._(lang, N_("Reply 1 for more."))
+            options["1"] = MORE
+        return Rendered(OutboundMessage(localise_digits(text, lang), lang), options)
+    source = topic.with_centre.get("messenger") if extra else None
+    text = lib.fill(source or topic.messenger, lang, **extra)
+    buttons = [
+        Button(title=related.title, payload=f"topic:{related.id}")
+        for rid in topic.related
+        if (related := lib.topic(rid, lang)) is not None
+    ]
+    buttons.append(Button(title=res._(lang, N_("Main menu")), payload=MAIN_MENU))
+    options = {str(n): b.payload for n, b in enumerate(buttons, start=1)}
+    return Rendered(OutboundMessage(text, lang, tuple(buttons)), options)
+
+
+def say(res: Resources, lang: str, msgid: str, *, buttons: tuple[Button, ...] = (),
+        **values: object) -> OutboundMessage:
+    """A UI string from the catalogs, with figures such as helpline numbers filled in."""
+    text = res.library.fill(res._(lang, msgid, **values), lang)
+    return OutboundMessage(text, lang, buttons)

@@ -1,0 +1,87 @@
+"""Conversation state per (channel, person), kept in the database so it survives a restart, with
+Redis in front when configured so several API processes read it fast."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral.models import ConversationState
+
+STATE_TTL_SECONDS = 7 * 24 * 3600
+
+
+@dataclass
+class State:
+    """What the dialogue remembers between messages. Plain data: JSON in and out."""
+
+    lang: str | None = None  # "bn" or "en": the language of our replies
+    lang_explicit: bool = False  # the person chose it; detection no longer changes it
+    options: dict[str, str] = field(default_factory=dict)  # "1" -> payload, for numbered replies
+    topic: str | None = None  # last topic shown, for "more"
+    page: int = 0
+    awaiting: str | None = None  # e.g. "language", "district"
+    fallbacks: int = 0  # misunderstandings in a row: after two we offer a person
+    turns: int = 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> State:
+        known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Key = tuple[str, str]  # (channel, user_hash)
+
+
+class StateStore(Protocol):
+    async def load(self, session: AsyncSession, key: Key) -> State: ...
+
+    async def save(self, session: AsyncSession, key: Key, state: State) -> None:
+        """Write within the caller's transaction."""
+
+    async def after_commit(self, key: Key, state: State) -> None:
+        """Publish what was committed (to a cache)."""
+
+
+class DbStateStore:
+    """The database is the source of truth."""
+
+    async def load(self, session: AsyncSession, key: Key) -> State:
+        row = await session.get(ConversationState, key)
+        return State.from_dict(row.data if row else None)
+
+    async def save(self, session: AsyncSession, key: Key, state: State) -> None:
+        row = await session.get(ConversationState, key)
+        if row is None:
+            session.add(ConversationState(channel=key[0], user_hash=key[1], data=state.to_dict()))
+        else:
+            row.data = state.to_dict()
+
+    async def after_commit(self, key: Key, state: State) -> None:
+        return None
+
+
+class RedisStateStore(DbStateStore):
+    """Reads from Redis first; writes go to the database and, once committed, to Redis."""
+
+    def __init__(self, redis: Any) -> None:
+        self.redis = redis
+
+    @staticmethod
+    def _name(key: Key) -> str:
+        return f"prottasha:state:{key[0]}:{key[1]}"
+
+    async def load(self, session: AsyncSession, key: Key) -> State:
+        cached = await self.redis.get(self._name(key))
+        if cached is not None:
+            return State.from_dict(json.loads(cached))
+        return await super().load(session, key)
+
+    async def after_commit(self, key: Key, state: State) -> None:
+        await self.redis.set(self._name(key), json.dumps(state.to_dict()), ex=STATE_TTL_SECONDS)

@@ -1,0 +1,87 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL and Redis when configured), one
+trained NLU model per session, and an app wired to them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from api.settings import ROOT, Settings
+from referral import crypto
+
+REQUIRE = os.environ.get("REQUIRE_TEST_SERVICES") == "1"
+
+
+def _unavailable(what: str) -> None:
+    if REQUIRE:
+        pytest.fail(f"{what} is required in CI (REQUIRE_TEST_SERVICES=1) but is not configured")
+    pytest.skip(f"{what} not configured (set TEST_DATABASE_URL / TEST_REDIS_URL)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_key() -> str:
+    key = Fernet.generate_key().decode()
+    crypto.install_data_key(key)
+    return key
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test that uses it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        _unavailable("PostgreSQL")
+    assert url is not None
+    _reset_postgres(url)
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    """An empty schema, so each test starts fresh and leaves nothing behind."""
+    import asyncio
+
+    import asyncpg
+
+    async def reset() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+        finally:
+            await conn.close()
+
+    asyncio.run(reset())
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        _unavailable("Redis")
+    assert url is not None
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def nlu_model(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The real built-in NLU, trained once for the whole session."""
+    from nlu.engine import load_or_train
+
+    return load_or_train(ROOT / "nlu" / "data", tmp_path_factory.mktemp("nlu"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, data_key: str) -> Settings:
+    return Settings(APP_ENV="test", VAR_DIR=tmp_path, database_url=database_url,
+                    secret_key="s" * 40, data_key=data_key, redis_url=None)
