@@ -9,6 +9,7 @@ import uuid
 import typer
 from rich.console import Console
 
+from api.cli_content import app as content_app
 from api.cli_nlu import app as nlu_app
 from api.settings import get_settings
 
@@ -17,6 +18,7 @@ app = typer.Typer(help="Prottasha: safe migration and reintegration support over
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(nlu_app, name="nlu", help="Train, evaluate and try the NLU.")
 app.add_typer(db_app, name="db")
+app.add_typer(content_app, name="content")
 console = Console()
 
 

@@ -1,0 +1,144 @@
+"""`prottasha content check`: everything an editor can break, found before users see it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from bot.content import Library
+from bot.i18n import LANGUAGES, LOCALE_DIR, Catalogs
+from bot.sms import cost
+
+INFORMATIONAL_INTENTS = (
+    "safe_migration_steps", "recruiting_agency_check", "migration_cost", "bmet_registration",
+    "visa_documents", "pre_departure_training", "trafficking_warning", "emergency_abroad",
+    "hotline_contacts", "remittance_channels", "remittance_incentive", "hundi_risk",
+    "savings_investment", "loan_info", "reintegration_support", "eligibility_question",
+    "service_center_location", "psychosocial_support", "skills_training", "business_support",
+)
+SAFETY_TOPICS = ("emergency_abroad", "trafficking_warning", "psychosocial_support")
+SMS_MAX_PARTS = 2
+MESSENGER_MAX_CHARS = 1000
+EXAMPLE_CENTRE = {"centre_name": "Narsingdi", "centre_phone": "+8809610102030",
+                  "district": "Brahmanbaria"}  # the longest names, for worst-case lengths
+
+
+def check(root: Path, locale_dir: Path = LOCALE_DIR) -> list[str]:
+    """Every problem found, as a sentence naming the file or topic; empty when all is well."""
+    try:
+        lib = Library.load(root)
+    except ValueError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    problems += _figures(lib)
+    problems += _topics(lib)
+    problems += _menus(lib)
+    problems += _reference(lib)
+    problems += _catalogs(lib, locale_dir)
+    return problems
+
+
+def _figures(lib: Library) -> list[str]:
+    return [f"figures.yml: {f.key} needs a source and an as_of date"
+            for f in lib.figures.values() if not f.source or not f.as_of]
+
+
+def _topics(lib: Library) -> list[str]:
+    problems = []
+    ids = {lang: {t for (t, lg) in lib.topics if lg == lang} for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        for other in LANGUAGES:
+            for missing in sorted(ids[other] - ids[lang]):
+                problems.append(f"{lang}/topics/{missing}.yml is missing (it exists in {other})")
+    for intent in INFORMATIONAL_INTENTS:
+        if lib.topic_for_intent(intent) is None:
+            problems.append(f"intent {intent} has no topic")
+    for (topic_id, lang), topic in sorted(lib.topics.items()):
+        where = f"{lang}/topics/{topic_id}.yml"
+        twin = lib.topics.get((topic_id, "en" if lang == "bn" else "bn"))
+        if twin and len(twin.sms_pages) != len(topic.sms_pages):
+            problems.append(f"{where}: {len(topic.sms_pages)} SMS pages, the other language "
+                            f"has {len(twin.sms_pages)}")
+        if twin and twin.related != topic.related:
+            problems.append(f"{where}: related topics differ from the other language")
+        for rid in topic.related:
+            if (rid, lang) not in lib.topics:
+                problems.append(f"{where}: related topic {rid} does not exist")
+        texts = list(topic.sms_pages) + [topic.messenger] + list(topic.with_centre.values())
+        for text in texts:
+            for key in sorted(lib.placeholders(text) - set(lib.figures) - set(EXAMPLE_CENTRE)):
+                problems.append(f"{where}: {{{key}}} is not in figures.yml")
+        footer = " " + Catalogs().gettext(lang, "Reply 1 for more.")
+        for n, page in enumerate(topic.sms_pages):
+            text = lib.fill(page, lang) + (footer if n + 1 < len(topic.sms_pages) else "")
+            c = cost(text)
+            if c.parts > SMS_MAX_PARTS:
+                problems.append(f"{where}: SMS page {n + 1} costs {c.parts} parts "
+                                f"({c.units} {c.encoding} units); at most {SMS_MAX_PARTS}")
+            if lang == "en" and c.encoding != "GSM-7":
+                problems.append(f"{where}: SMS page {n + 1} has characters outside GSM-7")
+        if "sms" in topic.with_centre:
+            c = cost(lib.fill(topic.with_centre["sms"], lang, **EXAMPLE_CENTRE))
+            if c.parts > SMS_MAX_PARTS:
+                problems.append(f"{where}: with_centre SMS costs {c.parts} parts")
+        if len(lib.fill(topic.messenger, lang)) > MESSENGER_MAX_CHARS:
+            problems.append(f"{where}: messenger body over {MESSENGER_MAX_CHARS} characters")
+        if topic_id in SAFETY_TOPICS and "999" not in topic.sms_pages[0] + \
+                lib.fill(topic.sms_pages[0], "en"):
+            problems.append(f"{where}: a safety topic must give 999 in its first SMS")
+    return problems
+
+
+def _menus(lib: Library) -> list[str]:
+    problems = []
+    reachable = set()
+    for (menu_id, lang), menu in lib.menus.items():
+        twin = lib.menus.get((menu_id, "en" if lang == "bn" else "bn"))
+        if twin is None or [i.target for i in twin.items] != [i.target for i in menu.items]:
+            problems.append(f"{lang}/menus.yml: menu {menu_id} differs from the other language")
+        for item in menu.items:
+            kind, _, value = item.target.partition(":")
+            if kind == "topic":
+                reachable.add(value)
+                if (value, lang) not in lib.topics:
+                    problems.append(f"{lang}/menus.yml: topic {value} does not exist")
+            if kind == "menu" and (value, lang) not in lib.menus:
+                problems.append(f"{lang}/menus.yml: menu {value} does not exist")
+    for topic_id in sorted({t for t, _ in lib.topics} - reachable):
+        problems.append(f"topic {topic_id} is not reachable from any menu")
+    return problems
+
+
+def _reference(lib: Library) -> list[str]:
+    problems = []
+    if len(lib.districts) != 64:
+        problems.append(f"reference/districts.yml has {len(lib.districts)} districts, not 64")
+    for name, info in lib.districts.items():
+        if info.get("centre") not in lib.centres:
+            problems.append(f"reference/districts.yml: {name} has no known centre")
+        if not info.get("bn"):
+            problems.append(f"reference/districts.yml: {name} has no Bangla name")
+    for centre in lib.centres.values():
+        if centre.phone_key and centre.phone_key not in lib.figures:
+            problems.append(f"reference/centres.yml: {centre.id} phone {centre.phone_key} "
+                            "is not in figures.yml")
+    return problems
+
+
+def _catalogs(lib: Library, locale_dir: Path) -> list[str]:
+    problems = []
+    for lang in LANGUAGES:
+        po = locale_dir / lang / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            problems.append(f"{po.name} for {lang} is missing")
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        for message in catalog:
+            if message.id and (not message.string or message.fuzzy):
+                problems.append(f"{lang} catalog: untranslated: {str(message.id)[:60]}")
+            elif message.id:
+                for key in lib.placeholders(str(message.string)) - set(lib.figures) - {"count"}:
+                    problems.append(f"{lang} catalog: {{{key}}} is not in figures.yml")
+    return problems
