@@ -23,6 +23,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy api bot nlu referral
+	$(BIN)/prottasha content check
 
 worker: $(STAMP)
 	$(BIN)/prottasha worker

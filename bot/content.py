@@ -25,6 +25,7 @@ class Figure:
     label: str
     source: str
     as_of: str
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ class Library:
     def load(cls, root: Path) -> Library:
         figures = {
             key: Figure(key=key, value=str(f["value"]), label=str(f.get("label", key)),
-                        source=str(f.get("source", "")), as_of=str(f.get("as_of", "")))
+                        source=str(f.get("source", "")), as_of=str(f.get("as_of", "")),
+                        kind=str(f.get("kind", "")))
             for key, f in (_read(root / "figures.yml").get("figures") or {}).items()
         }
         topics: dict[tuple[str, str], Topic] = {}
@@ -133,16 +135,29 @@ class Library:
         return self.centres.get(info["centre"]) if info else None
 
     def fill(self, text: str, lang: str, **extra: str) -> str:
-        """Put figures (and extra values) into a text and localise its digits."""
+        """Put figures (and extra values) into a text, with digits in the reply's language.
 
-        def value(match: re.Match[str]) -> str:
+        Phone numbers stay in ASCII digits even in Bangla: most phones cannot dial a number
+        written in Bangla digits straight from a message.
+        """
+        out = []
+        last = 0
+        text = text.strip()
+        for match in _PLACEHOLDER.finditer(text):
+            out.append(localise_digits(text[last:match.start()], lang))
             key = match.group(1)
-            if key in extra:
-                return extra[key]
             figure = self.figures.get(key)
-            return figure.value if figure else match.group(0)
-
-        return localise_digits(_PLACEHOLDER.sub(value, text.strip()), lang)
+            if key in extra:
+                value = extra[key]
+                out.append(value if key.endswith("phone") else localise_digits(value, lang))
+            elif figure is not None:
+                out.append(figure.value if figure.kind == "phone"
+                           else localise_digits(figure.value, lang))
+            else:
+                out.append(match.group(0))
+            last = match.end()
+        out.append(localise_digits(text[last:], lang))
+        return "".join(out)
 
     def placeholders(self, text: str) -> set[str]:
         return set(_PLACEHOLDER.findall(text))

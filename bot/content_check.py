@@ -8,6 +8,8 @@ from babel.messages.pofile import read_po
 
 from bot.content import Library
 from bot.i18n import LANGUAGES, LOCALE_DIR, Catalogs
+from bot.render import Resources
+from bot.render import menu as render_menu
 from bot.sms import cost
 
 INFORMATIONAL_INTENTS = (
@@ -19,6 +21,7 @@ INFORMATIONAL_INTENTS = (
 )
 SAFETY_TOPICS = ("emergency_abroad", "trafficking_warning", "psychosocial_support")
 SMS_MAX_PARTS = 2
+MENU_MAX_PARTS = 3  # a numbered menu of up to 7 items in Bangla script cannot fit in 2
 MESSENGER_MAX_CHARS = 1000
 EXAMPLE_CENTRE = {"centre_name": "Narsingdi", "centre_phone": "+8809610102030",
                   "district": "Brahmanbaria"}  # the longest names, for worst-case lengths
@@ -93,7 +96,12 @@ def _topics(lib: Library) -> list[str]:
 def _menus(lib: Library) -> list[str]:
     problems = []
     reachable = set()
+    res = Resources(library=lib, catalogs=Catalogs())
     for (menu_id, lang), menu in lib.menus.items():
+        c = cost(render_menu(res, menu, lang, plain=True).message.text)
+        if c.parts > MENU_MAX_PARTS:
+            problems.append(f"{lang}/menus.yml: menu {menu_id} costs {c.parts} SMS parts "
+                            f"({c.units} {c.encoding} units); at most {MENU_MAX_PARTS}")
         twin = lib.menus.get((menu_id, "en" if lang == "bn" else "bn"))
         if twin is None or [i.target for i in twin.items] != [i.target for i in menu.items]:
             problems.append(f"{lang}/menus.yml: menu {menu_id} differs from the other language")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content import Library, Menu, Topic
-from bot.i18n import Catalogs, N_, localise_digits
+from bot.i18n import N_, Catalogs, localise_digits
 from bot.messages import Button, OutboundMessage
 
 MORE = "more"
@@ -59,7 +59,7 @@ def topic_page(
         if page + 1 < len(topic.sms_pages):
             text += " " + res._(lang, N_("Reply 1 for more."))
             options["1"] = MORE
-        return Rendered(OutboundMessage(localise_digits(text, lang), lang), options)
+        return Rendered(OutboundMessage(text, lang), options)
     source = topic.with_centre.get("messenger") if extra else None
     text = lib.fill(source or topic.messenger, lang, **extra)
     buttons = [
@@ -72,8 +72,6 @@ def topic_page(
     return Rendered(OutboundMessage(text, lang, tuple(buttons)), options)
 
 
-def say(res: Resources, lang: str, msgid: str, *, buttons: tuple[Button, ...] = (),
-        **values: object) -> OutboundMessage:
+def say(res: Resources, lang: str, msgid: str, **values: object) -> OutboundMessage:
     """A UI string from the catalogs, with figures such as helpline numbers filled in."""
-    text = res.library.fill(res._(lang, msgid, **values), lang)
-    return OutboundMessage(text, lang, buttons)
+    return OutboundMessage(res.library.fill(res._(lang, msgid, **values), lang), lang)
