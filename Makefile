@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/prottasha db upgrade
-	$(BIN)/prottasha nlu train --if-stale
+	$(BIN)/prottasha nlu train
 	$(BIN)/prottasha serve
 
 test: $(STAMP)

@@ -1,0 +1,1 @@
+"""Understanding text: normalise, detect language, classify intent, extract entities."""

@@ -1,0 +1,45 @@
+"""The fixed intent and entity names shared with the dialogue (shared/spec/intents.md)."""
+
+from __future__ import annotations
+
+INTENTS: tuple[str, ...] = (
+    "greet",
+    "goodbye",
+    "thanks",
+    "affirm",
+    "deny",
+    "help_menu",
+    "change_language",
+    "human_handoff",
+    "opt_out",
+    "safe_migration_steps",
+    "recruiting_agency_check",
+    "migration_cost",
+    "bmet_registration",
+    "visa_documents",
+    "pre_departure_training",
+    "trafficking_warning",
+    "emergency_abroad",
+    "hotline_contacts",
+    "remittance_channels",
+    "remittance_incentive",
+    "hundi_risk",
+    "savings_investment",
+    "loan_info",
+    "reintegration_support",
+    "register_returnee",
+    "eligibility_question",
+    "service_center_location",
+    "psychosocial_support",
+    "skills_training",
+    "business_support",
+    "ticket_status",
+    "out_of_scope",
+)
+
+# Rasa's name for "the model is not sure"; the dialogue asks to rephrase or shows the menu.
+FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
+
+ENTITIES: tuple[str, ...] = ("district", "country", "amount", "phone")
+LANGUAGES: tuple[str, ...] = ("bn", "en", "banglish")
