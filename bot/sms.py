@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.graphemes import pack
+
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -39,3 +41,19 @@ def cost(text: str) -> Cost:
         encoding = "UCS-2"
     parts = 1 if units <= single else -(-units // part)
     return Cost(encoding, units, parts)
+
+
+def split(text: str, max_parts: int = 1) -> list[str]:
+    """Cut a text into messages that each cost at most `max_parts` SMS parts.
+
+    Each piece is measured on its own, so an English piece of a mixed text stays GSM-7. Cuts
+    fall between grapheme clusters (never inside a Bangla letter), preferably at a space.
+    """
+    if max_parts < 1:
+        raise ValueError("max_parts must be at least 1")
+    text = text.strip()
+    if not text:
+        return []
+    if cost(text).parts <= max_parts:
+        return [text]
+    return pack(text, lambda piece: cost(piece).parts <= max_parts)

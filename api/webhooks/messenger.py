@@ -1,0 +1,137 @@
+"""Facebook Messenger: the verification challenge, signed events, and the Send API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from api.errors import ApiError
+from bot.channels import MESSENGER_LIMIT, queued_plan
+from bot.channels.messenger import message as render
+from bot.messages import InboundMessage
+from referral.models import OutboxMessage
+from referral.outbox import SendError
+
+log = logging.getLogger("prottasha.messenger")
+router = APIRouter(prefix="/webhooks/messenger", tags=["webhooks"])
+PLAN = queued_plan(MESSENGER_LIMIT)
+RATE_LIMITED = {4, 17, 32, 613}  # Graph API throttling codes: worth another try later
+
+
+def _settings(request: Request) -> Any:
+    settings = request.app.state.services.settings
+    if settings.messenger_app_secret is None or settings.messenger_page_token is None:
+        raise ApiError("Messenger is not configured", status=404, code="channel_disabled")
+    return settings
+
+
+@router.get("", response_class=PlainTextResponse)
+async def verify(request: Request) -> str:
+    """Meta's subscription check: echo `hub.challenge` when the verify token matches."""
+    settings = _settings(request)
+    params = request.query_params
+    token = settings.messenger_verify_token.get_secret_value() if \
+        settings.messenger_verify_token else ""
+    if params.get("hub.mode") != "subscribe" or not token or not hmac.compare_digest(
+            params.get("hub.verify_token", "").encode(), token.encode()):
+        raise ApiError("verification failed", status=403, code="forbidden")
+    return params.get("hub.challenge", "")
+
+
+@router.post("")
+async def events(request: Request) -> Response:
+    """Signed events: text and quick replies become messages; others are logged and dropped."""
+    settings = _settings(request)
+    body = await request.body()
+    secret = settings.messenger_app_secret.get_secret_value().encode()
+    expected = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(request.headers.get("X-Hub-Signature-256", "").encode(),
+                               expected.encode()):
+        log.warning("bad_signature", extra={"channel": "messenger"})
+        raise ApiError("the request signature is not valid", status=403, code="forbidden")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        log.warning("malformed_event", extra={"channel": "messenger"})
+        return PlainTextResponse("EVENT_RECEIVED")  # a 200: Meta would only resend it
+    if not isinstance(data, dict) or data.get("object") != "page":
+        return PlainTextResponse("not a page event", status_code=404)
+    services = request.app.state.services
+    queued = 0
+    for message in _messages(data, settings.max_text_chars):
+        queued += (await services.conversations.handle(message, plan=PLAN)).queued
+    if queued:
+        services.wake_outbox()
+    return PlainTextResponse("EVENT_RECEIVED")
+
+
+def _messages(data: dict[str, Any], max_chars: int) -> Iterator[InboundMessage]:
+    for entry in _list(data.get("entry")):
+        for event in _list(entry.get("messaging") if isinstance(entry, dict) else None):
+            if not isinstance(event, dict):
+                continue
+            sender = str((event.get("sender") or {}).get("id") or "")
+            found = _text_and_id(event, sender)
+            if not sender or found is None:
+                log.info("skipped_event", extra={"channel": "messenger"})
+                continue
+            text, mid = found
+            yield InboundMessage(channel="messenger", user_id=sender, text=text[:max_chars],
+                                 provider_id=mid)
+
+
+def _text_and_id(event: dict[str, Any], sender: str) -> tuple[str, str] | None:
+    message, postback = event.get("message"), event.get("postback")
+    if isinstance(message, dict) and not message.get("is_echo"):
+        quick = message.get("quick_reply") or {}
+        text = (quick.get("payload") if isinstance(quick, dict) else None) or message.get("text")
+        mid = message.get("mid")
+    elif isinstance(postback, dict):
+        text = postback.get("payload") or postback.get("title")
+        mid = postback.get("mid") or f"pb:{sender}:{event.get('timestamp')}"
+    else:
+        return None  # deliveries, reads, echoes, reactions
+    if not isinstance(text, str) or not text.strip() or not mid:
+        return None  # attachments only
+    return text.strip(), str(mid)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+class MessengerSender:
+    """The Send API at `{MESSENGER_API_BASE}/me/messages`."""
+
+    def __init__(self, *, page_token: str, api_base: str, client: httpx.AsyncClient) -> None:
+        self.url = f"{api_base.rstrip('/')}/me/messages"
+        self.token = page_token
+        self.client = client
+
+    async def send(self, row: OutboxMessage) -> str:
+        payload = {"recipient": {"id": row.address},
+                   "messaging_type": "RESPONSE" if row.kind == "reply" else "UPDATE",
+                   "message": render(row.text, row.buttons)}
+        try:
+            response = await self.client.post(self.url, params={"access_token": self.token},
+                                              json=payload)
+        except httpx.HTTPError as exc:
+            raise SendError(f"network: {type(exc).__name__}", retryable=True) from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code == 200 and isinstance(body, dict) and body.get("message_id"):
+            return str(body["message_id"])
+        error = body.get("error", {}) if isinstance(body, dict) else {}
+        code = error.get("code") if isinstance(error, dict) else None
+        retryable = response.status_code >= 500 or code in RATE_LIMITED
+        raise SendError(f"messenger {code or response.status_code}", retryable=retryable)

@@ -1,0 +1,108 @@
+"""Twilio webhooks: inbound SMS and WhatsApp answered with TwiML, and delivery status callbacks.
+
+Every request must carry a valid `X-Twilio-Signature` over PUBLIC_BASE_URL + path, checked with
+Twilio's own validator before anything is read further or stored.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Depends, Request, Response
+from twilio.request_validator import RequestValidator
+
+from api.errors import ApiError
+from bot.channels import as_text, sms_plan, whatsapp_plan
+from bot.channels.twiml import twiml
+from bot.messages import InboundMessage
+from referral import contacts
+from referral.outbox import record_delivery
+
+log = logging.getLogger("prottasha.twilio")
+router = APIRouter(prefix="/webhooks/twilio", tags=["webhooks"])
+OPTED_OUT = "21610"
+
+
+async def signed_form(request: Request) -> dict[str, str]:
+    """The form fields, once the signature over them has been verified; 403 otherwise."""
+    settings = request.app.state.services.settings
+    if settings.twilio_auth_token is None:
+        raise ApiError("Twilio is not configured", status=404, code="channel_disabled")
+    try:
+        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    except Exception:  # not a form at all: it cannot carry a valid signature either
+        form = {}
+    url = settings.public_base_url.rstrip("/") + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    validator = RequestValidator(settings.twilio_auth_token.get_secret_value())
+    if not validator.validate(url, form, request.headers.get("X-Twilio-Signature", "")):
+        log.warning("bad_signature", extra={"path": request.url.path})
+        raise ApiError("the request signature is not valid", status=403, code="forbidden")
+    return form
+
+
+def _twiml(texts: list[str]) -> Response:
+    return Response(twiml(texts), media_type="application/xml")
+
+
+@router.post("/sms")
+async def inbound_sms(request: Request, form: dict[str, str] = Depends(signed_form)) -> Response:
+    """An SMS from a person: answered in TwiML, or through the outbox when long."""
+    return await _inbound(request, form, "sms")
+
+
+@router.post("/whatsapp")
+async def inbound_whatsapp(request: Request,
+                           form: dict[str, str] = Depends(signed_form)) -> Response:
+    """A WhatsApp message through Twilio (`whatsapp:` addresses)."""
+    return await _inbound(request, form, "whatsapp")
+
+
+async def _inbound(request: Request, form: dict[str, str], channel: str) -> Response:
+    services = request.app.state.services
+    sid = form.get("MessageSid") or form.get("SmsMessageSid") or form.get("SmsSid")
+    sender = form.get("From", "").removeprefix("whatsapp:").strip()
+    # A tapped WhatsApp button carries its payload; otherwise the typed text.
+    text = (form.get("ButtonPayload") or form.get("Body") or "").strip()
+    if not sid or not sender:
+        log.warning("malformed_message", extra={"channel": channel})
+        return _twiml([])  # a 200: Twilio would only send the same thing again
+    if not text:
+        media = form.get("NumMedia", "0")
+        log.info("no_text", extra={"channel": channel, "count": int(media) if media.isdigit()
+                                   else 0})
+        return _twiml([])
+    settings = services.settings
+    # E.164, so the same phone on SMS and WhatsApp is one person.
+    user_id = contacts.e164(sender) or sender
+    plan = (sms_plan(inline_parts=settings.sms_inline_parts, max_parts=settings.sms_split_parts)
+            if channel == "sms" else whatsapp_plan)
+    message = InboundMessage(channel=channel, user_id=user_id,  # type: ignore[arg-type]
+                             text=text[: settings.max_text_chars], provider_id=sid)
+    handled = await services.conversations.handle(message, plan=plan)
+    if handled.queued:
+        services.wake_outbox()
+    return _twiml([as_text(r) for r in handled.inline])
+
+
+@router.post("/status", status_code=204)
+async def status_callback(request: Request,
+                          form: dict[str, str] = Depends(signed_form)) -> Response:
+    """Twilio's delivery report for a message we sent through the REST API."""
+    sid, status = form.get("MessageSid"), form.get("MessageStatus", "").lower()
+    if not sid or not status:
+        log.warning("malformed_status")
+        return Response(status_code=204)
+    code = form.get("ErrorCode") or None
+    services = request.app.state.services
+    async with services.sessionmaker() as session:
+        row = await record_delivery(session, provider_id=sid, status=status,
+                                    error=f"twilio {code}" if code else None)
+        if row is not None and code == OPTED_OUT:
+            await contacts.set_opted_out(session, channel=row.channel, user_hash=row.user_hash,
+                                         opted_out=True)
+        await session.commit()
+    log.info("delivery_status", extra={"status": status, "code": code,
+                                       "count": 0 if row is None else 1})
+    return Response(status_code=204)

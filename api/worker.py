@@ -1,0 +1,122 @@
+"""The outbox worker: sends what the outbox holds, best priority first, with retries and
+per-channel rate caps. Runs as `prottasha worker`, or inside the API in the embedded default."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import uuid
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from referral import contacts, outbox
+from referral.models import OutboxMessage, utcnow
+from referral.outbox import SendError
+from referral.ratelimit import Limiter
+
+log = logging.getLogger("prottasha.worker")
+
+
+class OutboxWorker:
+    def __init__(self, *, sessionmaker: async_sessionmaker, senders: Mapping[str, Any],
+                 limiter: Limiter, caps: Mapping[str, float] | None = None, batch: int = 20,
+                 lease_seconds: float = 120.0, max_attempts: int = 6,
+                 backoff_seconds: float = 5.0, backoff_max_seconds: float = 900.0) -> None:
+        self.sessionmaker = sessionmaker
+        self.senders = senders
+        self.limiter = limiter
+        self.caps = dict(caps or {})
+        self.batch = batch
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.backoff_max_seconds = backoff_max_seconds
+        self.name = uuid.uuid4().hex[:8]
+
+    async def drain_once(self) -> int:
+        """Claim one batch and send it; the number of messages claimed."""
+        async with self.sessionmaker() as session:
+            rows = await outbox.claim(session, limit=self.batch, lease_seconds=self.lease_seconds)
+        for row in rows:
+            await self._deliver(row)
+        return len(rows)
+
+    async def run(self, stop: asyncio.Event, wake: asyncio.Event, idle: float = 2.0) -> None:
+        """Drain until `stop`; sleep when idle until `wake` or `idle` seconds pass."""
+        log.info("worker_started", extra={"worker": self.name})
+        while not stop.is_set():
+            try:
+                claimed = await self.drain_once()
+            except Exception:  # e.g. the database restarting: wait, then go on
+                log.exception("drain_failed", extra={"worker": self.name})
+                claimed = 0
+            if claimed:
+                continue
+            wake.clear()
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+            try:
+                await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiter in waiters:
+                    waiter.cancel()
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        sender = self.senders.get(row.channel)
+        if sender is None:
+            await self._finish(row, "failed", error="channel not configured")
+            return
+        if row.attempts > self.max_attempts:  # claimed again and again by workers that died
+            await self._finish(row, "failed", error="too many attempts")
+            return
+        if row.kind != "reply":
+            async with self.sessionmaker() as session:
+                if await contacts.opted_out(session, channel=row.channel, user_hash=row.user_hash):
+                    await self._finish(row, "skipped", error="opted out")
+                    return
+        await self._pace(row.channel)
+        try:
+            provider_id = await sender.send(row)
+        except SendError as exc:
+            await self._failed(row, exc)
+        except Exception as exc:  # a bug or an unexpected answer: retry, it is logged
+            log.exception("send_crashed", extra={"channel": row.channel, "worker": self.name})
+            await self._failed(row, SendError(type(exc).__name__, retryable=True))
+        else:
+            await self._finish(row, "sent", provider_id=provider_id)
+
+    async def _failed(self, row: OutboxMessage, exc: SendError) -> None:
+        if exc.opt_out:
+            async with self.sessionmaker() as session:
+                await contacts.set_opted_out(session, channel=row.channel,
+                                             user_hash=row.user_hash, opted_out=True)
+                await session.commit()
+        if exc.retryable and row.attempts < self.max_attempts:
+            delay = min(self.backoff_max_seconds, self.backoff_seconds * 2 ** (row.attempts - 1))
+            delay = max(delay, exc.retry_after or 0)
+            await self._finish(row, "pending", error=exc.code,
+                               retry_at=utcnow() + timedelta(seconds=delay))
+            return
+        await self._finish(row, "failed", error=exc.code)
+
+    async def _finish(self, row: OutboxMessage, status: str, **outcome: Any) -> None:
+        async with self.sessionmaker() as session:
+            kept = await outbox.finish(session, row, status=status, **outcome)
+        log.info("outbox_" + status, extra={"channel": row.channel, "attempts": row.attempts,
+                                            "worker": self.name, "code": outcome.get("error"),
+                                            "status": status if kept else "claim_lost"})
+
+    async def _pace(self, channel: str) -> None:
+        """Wait for the channel's rate cap (shared between processes when Redis is used)."""
+        rate = self.caps.get(channel)
+        if not rate or rate <= 0:
+            return
+        window = 1.0 if rate >= 1 else 1.0 / rate
+        limit = max(1, math.floor(rate)) if rate >= 1 else 1
+        while True:
+            if await self.limiter.hit(f"cap:{channel}", window) <= limit:
+                return
+            await asyncio.sleep(min(window, 0.25))

@@ -1,0 +1,108 @@
+"""The outbox: messages waiting to be sent, claimed by one worker at a time.
+
+A claim is one conditional UPDATE: on PostgreSQL its row choice is `FOR UPDATE SKIP LOCKED`, so
+concurrent workers take different rows without waiting; on SQLite the write lock makes the same
+statement atomic. A claim whose worker died is taken over once its lease runs out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral.models import OutboxMessage, utcnow
+
+PRIORITY = {"reply": 0, "proactive": 5, "bulk": 9}  # lower goes first
+
+
+class SendError(Exception):
+    """A provider refused or failed a send; `retryable` says whether trying later may help."""
+
+    def __init__(self, code: str, *, retryable: bool, opt_out: bool = False,
+                 retry_after: float | None = None) -> None:
+        super().__init__(code)
+        self.code = code[:200]
+        self.retryable = retryable
+        self.opt_out = opt_out  # the provider says this person has stopped messages
+        self.retry_after = retry_after
+
+
+def enqueue(session: AsyncSession, *, channel: str, user_hash: str, address: str, text: str,
+            language: str, kind: str = "proactive",
+            buttons: list[dict[str, str]] | None = None) -> OutboxMessage:
+    """Queue a message for the worker (the caller commits, with whatever caused it)."""
+    row = OutboxMessage(channel=channel, user_hash=user_hash, address=address, text=text,
+                        buttons=buttons or [], language=language, kind=kind,
+                        priority=PRIORITY.get(kind, 5), status="pending", attempts=0)
+    session.add(row)
+    return row
+
+
+def _ready(now: datetime, lease: timedelta) -> Any:
+    pending = and_(OutboxMessage.status == "pending",
+                   or_(OutboxMessage.available_at.is_(None), OutboxMessage.available_at <= now))
+    abandoned = and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease)
+    return or_(pending, abandoned)
+
+
+async def claim(session: AsyncSession, *, limit: int = 20, lease_seconds: float = 120,
+                now: datetime | None = None) -> list[OutboxMessage]:
+    """Claim up to `limit` ready messages, best priority first, and commit the claim."""
+    now = now or utcnow()
+    ready = _ready(now, timedelta(seconds=lease_seconds))
+    token = uuid.uuid4().hex
+    choice = (select(OutboxMessage.id).where(ready)
+              .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        choice = choice.with_for_update(skip_locked=True)
+    # `ready` again in the outer WHERE: on SQLite a row claimed meanwhile no longer matches.
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(choice.scalar_subquery()), ready)
+        .values(status="sending", claim_token=token, claimed_at=now,
+                attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False))
+    await session.commit()
+    rows = await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claim_token == token)
+        .order_by(OutboxMessage.priority, OutboxMessage.id))
+    return list(rows)
+
+
+async def finish(session: AsyncSession, row: OutboxMessage, *, status: str,
+                 provider_id: str | None = None, error: str | None = None,
+                 retry_at: datetime | None = None) -> bool:
+    """Record a send's outcome, only if our claim still holds; False when it was taken over."""
+    values: dict[str, Any] = {"status": status, "claim_token": None, "last_error": error}
+    if status == "sent":
+        values.update(provider_id=provider_id, sent_at=utcnow())
+    if retry_at is not None:
+        values["available_at"] = retry_at
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == row.claim_token)
+        .values(**values).execution_options(synchronize_session=False))
+    await session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# Delivery reports can arrive out of order: a late "sent" must not undo "delivered".
+DELIVERY_RANK = {"queued": 0, "accepted": 0, "sending": 0, "sent": 1, "delivered": 2,
+                 "undelivered": 2, "failed": 2, "read": 3}
+
+
+async def record_delivery(session: AsyncSession, *, provider_id: str, status: str,
+                          error: str | None = None) -> OutboxMessage | None:
+    """A provider's delivery report for a message we sent (the caller commits)."""
+    row = await session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
+    if row is None or status not in DELIVERY_RANK:
+        return row
+    if DELIVERY_RANK[status] >= DELIVERY_RANK.get(row.status, 0) and DELIVERY_RANK[status] > 0:
+        row.status = status
+    if error:
+        row.last_error = error[:200]
+    return row

@@ -1,0 +1,73 @@
+"""Counters for rate limits and short-lived "seen" marks: in Redis when configured, so several
+processes share them, and in process memory otherwise (the embedded default)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Protocol
+
+
+class Limiter(Protocol):
+    async def hit(self, key: str, window: float) -> int:
+        """Count one event in the current window of `window` seconds; return the count so far."""
+
+    async def first(self, key: str, ttl: float) -> bool:
+        """True the first time `key` is seen within `ttl` seconds."""
+
+    async def forget(self, key: str) -> None:
+        """Drop a mark set by `first`."""
+
+
+class MemoryLimiter:
+    """Fixed windows in a dict; expired entries are swept as new ones arrive."""
+
+    def __init__(self, clock: Any = time.monotonic) -> None:
+        self.clock = clock
+        self._entries: dict[str, tuple[float, int]] = {}  # key -> (expires, count)
+
+    def _sweep(self, now: float) -> None:
+        if len(self._entries) > 10_000:
+            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+
+    async def hit(self, key: str, window: float) -> int:
+        now = self.clock()
+        self._sweep(now)
+        expires, count = self._entries.get(key, (0.0, 0))
+        if expires <= now:
+            expires, count = now + window, 0
+        self._entries[key] = (expires, count + 1)
+        return count + 1
+
+    async def first(self, key: str, ttl: float) -> bool:
+        now = self.clock()
+        expires, _ = self._entries.get(key, (0.0, 0))
+        if expires > now:
+            return False
+        self._entries[key] = (now + ttl, 1)
+        return True
+
+    async def forget(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+
+class RedisLimiter:
+    """The same windows in Redis: INCR with an expiry set by the first hit, SET NX for marks."""
+
+    def __init__(self, redis: Any, prefix: str = "prottasha:rl:") -> None:
+        self.redis = redis
+        self.prefix = prefix
+
+    async def hit(self, key: str, window: float) -> int:
+        name = self.prefix + key
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.pexpire(name, max(1, int(window * 1000)), nx=True)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def first(self, key: str, ttl: float) -> bool:
+        return bool(await self.redis.set(self.prefix + key, "1", px=max(1, int(ttl * 1000)),
+                                         nx=True))
+
+    async def forget(self, key: str) -> None:
+        await self.redis.delete(self.prefix + key)

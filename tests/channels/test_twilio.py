@@ -1,0 +1,243 @@
+"""SMS and WhatsApp through Twilio: signed webhooks, TwiML, the REST API, delivery reports."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.logs import JsonFormatter
+from bot.sms import cost
+from tests.channels.conftest import BASE, post_twilio, sms
+from tests.channels.dbutil import Contact, InboxMessage, count, enqueue_proactive, links, outbox
+from tests.channels.standin import TwilioAPI, twilio_error
+
+PATH = "/webhooks/twilio/sms"
+
+
+def bangla(text: str) -> bool:
+    return any("\u0980" <= c <= "\u09ff" for c in text)
+
+
+def messages(xml: str) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(xml)
+    assert root.tag == "Response"
+    return [m.text or "" for m in root.findall("Message")]
+
+
+def wait_until(check, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def test_an_sms_is_answered_in_twiml(client: TestClient) -> None:
+    response = post_twilio(client, PATH, sms("hello", "SM-a1"))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/xml")
+    replies = messages(response.text)
+    assert replies and "Prottasha" in replies[0]
+    assert all(not bangla(r) for r in replies)
+
+
+@pytest.mark.parametrize("signature", ["", "forged", "use-other-token", "use-other-url"])
+def test_forged_or_missing_signatures_get_403_and_nothing_is_stored(
+        client: TestClient, signature: str) -> None:
+    from tests.channels.conftest import sign
+
+    params = sms("hello", "SM-forged")
+    if signature == "use-other-token":
+        signature = sign(PATH, params, token="another-account-token")
+    elif signature == "use-other-url":
+        signature = sign("/webhooks/twilio/elsewhere", params)
+    for path in (PATH, "/webhooks/twilio/whatsapp", "/webhooks/twilio/status"):
+        response = post_twilio(client, path, params, signature=signature)
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "forbidden"
+    assert count(client, InboxMessage) == 0 and count(client, Contact) == 0
+
+
+def test_fifty_redeliveries_produce_one_reply(client: TestClient) -> None:
+    params = sms("hello", "SM-redelivered")
+    answers = [messages(post_twilio(client, PATH, params).text) for _ in range(50)]
+    assert answers[0] and all(a == [] for a in answers[1:])
+    assert count(client, InboxMessage) == 1
+    assert len(outbox(client)) == len(answers[0])
+
+
+def test_an_identical_burst_is_handled_once(client: TestClient) -> None:
+    """A copy that arrives while the first is still being answered is dropped; once answered,
+    the same text is a new answer (the "1" to the next question), not a burst."""
+    import asyncio
+    import threading
+
+    conversations = client.app.state.services.conversations  # type: ignore[attr-defined]
+    real = conversations.nlu
+
+    class Slow:
+        async def aparse(self, text: str) -> dict:
+            await asyncio.sleep(0.6)  # the first copy is still being handled when others come
+            return await real.aparse(text)
+
+    conversations.nlu = Slow()
+    answers: dict[int, list[str]] = {}
+
+    def send(n: int) -> None:
+        answers[n] = messages(post_twilio(client, PATH, sms("menu", f"SM-burst-{n}")).text)
+
+    first = threading.Thread(target=send, args=(0,))
+    first.start()
+    import time
+
+    time.sleep(0.2)
+    copies = [threading.Thread(target=send, args=(n,)) for n in (1, 2)]
+    for t in copies:
+        t.start()
+    for t in [first, *copies]:
+        t.join()
+    conversations.nlu = real
+    assert answers[0] and answers[1] == [] and answers[2] == []
+    assert count(client, InboxMessage) == 3  # every message is still kept
+    again = messages(post_twilio(client, PATH, sms("menu", "SM-burst-3")).text)
+    assert again == answers[0]
+
+
+def test_long_replies_go_out_through_the_rest_api_in_segments(
+        client: TestClient, twilio_api: TwilioAPI) -> None:
+    settings = client.app.state.services.settings  # type: ignore[attr-defined]
+    settings.sms_inline_parts = settings.sms_split_parts = 1
+    response = post_twilio(client, PATH, sms("হ্যালো", "SM-long"))
+    assert messages(response.text) == []  # nothing inline: the order on the phone is kept
+    queued = [r for r in outbox(client) if r.status != "sent" or r.provider_id]
+    sent = twilio_api.sent(len(queued))
+    assert len(sent) >= 2
+    for call in sent:
+        assert call["To"] == "+8801712345678" and call["From"] == "+15005550006"
+        assert call["StatusCallback"] == BASE + "/webhooks/twilio/status"
+        assert bangla(call["Body"]) and cost(call["Body"]).parts == 1
+    rows = wait_until(lambda: [r for r in outbox(client) if r.provider_id] if all(
+        r.status == "sent" for r in outbox(client)) else None)
+    # Twilio reports delivery; a late "sent" does not undo "delivered".
+    sid = rows[0].provider_id
+    for status in ("delivered", "sent"):
+        reply = post_twilio(client, "/webhooks/twilio/status",
+                            {"MessageSid": sid, "MessageStatus": status})
+        assert reply.status_code == 204
+    assert next(r for r in outbox(client) if r.provider_id == sid).status == "delivered"
+
+
+def test_twilio_21610_marks_the_person_stopped(client: TestClient, twilio_api: TwilioAPI) -> None:
+    post_twilio(client, PATH, sms("hello", "SM-before"))
+    twilio_api.errors.append(twilio_error(21610))
+    enqueue_proactive(client, "sms", "+8801712345678", "Your ticket was updated.")
+    wait_until(lambda: links(client)[0].opted_out)
+    row = wait_until(lambda: [r for r in outbox(client) if r.kind == "proactive"
+                              and r.status == "failed"])[0]
+    assert row.last_error == "twilio 21610" and row.attempts == 1
+    enqueue_proactive(client, "sms", "+8801712345678", "Another update.")
+    wait_until(lambda: [r for r in outbox(client) if r.status == "skipped"])
+    assert len(twilio_api.matching("/Messages.json")) == 1
+
+
+def test_a_status_callback_with_21610_stops_the_person(client: TestClient,
+                                                       twilio_api: TwilioAPI) -> None:
+    post_twilio(client, PATH, sms("hello", "SM-x"))
+    enqueue_proactive(client, "sms", "+8801712345678", "Your ticket was updated.")
+    twilio_api.sent(1)
+    sid = wait_until(lambda: [r.provider_id for r in outbox(client) if r.provider_id])[0]
+    post_twilio(client, "/webhooks/twilio/status",
+                {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "21610"})
+    assert links(client)[0].opted_out
+
+
+def test_retryable_errors_are_retried_then_sent(client: TestClient, twilio_api: TwilioAPI) -> None:
+    post_twilio(client, PATH, sms("hello", "SM-r"))
+    twilio_api.errors += [twilio_error(20500, 500), twilio_error(20429, 429)]
+    enqueue_proactive(client, "sms", "+8801712345678", "Your ticket was updated.")
+    twilio_api.sent(3)
+    row = wait_until(lambda: [r for r in outbox(client) if r.kind == "proactive"
+                              and r.status == "sent"])[0]
+    assert row.attempts == 3
+
+
+def test_stop_is_confirmed_once_and_start_resubscribes(client: TestClient,
+                                                       twilio_api: TwilioAPI) -> None:
+    first = messages(post_twilio(client, PATH, sms("STOP", "SM-s1")).text)
+    assert first and "START" in first[0]
+    assert links(client)[0].opted_out
+    assert messages(post_twilio(client, PATH, sms("unsubscribe", "SM-s2")).text) == []
+    enqueue_proactive(client, "sms", "+8801712345678", "A campaign message.")
+    wait_until(lambda: [r for r in outbox(client) if r.status == "skipped"])
+    assert twilio_api.matching("/Messages.json") == []
+    assert messages(post_twilio(client, PATH, sms("START", "SM-s3")).text)
+    assert not links(client)[0].opted_out
+    enqueue_proactive(client, "sms", "+8801712345678", "A campaign message.")
+    assert twilio_api.sent(1)[0]["Body"] == "A campaign message."
+
+
+@pytest.mark.parametrize("word", ["বন্ধ", "bondho", "মেসেজ বন্ধ", "Cancel", "QUIT", "end"])
+def test_opt_out_keywords_do_not_depend_on_the_nlu(client: TestClient, word: str) -> None:
+    reply = messages(post_twilio(client, PATH, sms(word, "SM-k")).text)
+    assert reply and links(client)[0].opted_out
+    if bangla(word):
+        assert bangla(reply[0])
+
+
+def test_sms_and_whatsapp_from_one_phone_are_one_contact(client: TestClient) -> None:
+    post_twilio(client, PATH, sms("hello", "SM-one", sender="+8801712345678"))
+    wa = post_twilio(client, "/webhooks/twilio/whatsapp",
+                     sms("hello", "SM-two", sender="whatsapp:+8801712345678",
+                         To="whatsapp:+14155238886"))
+    assert messages(wa.text)
+    post_twilio(client, PATH, sms("hello", "SM-three", sender="+8801898765432"))
+    assert count(client, Contact) == 2
+    by_channel = {link.channel: link for link in links(client) if link.channel == "whatsapp"}
+    sms_links = [link for link in links(client) if link.channel == "sms"]
+    assert by_channel["whatsapp"].contact_id in {link.contact_id for link in sms_links}
+    post_twilio(client, "/webhooks/twilio/whatsapp",
+                sms("STOP", "SM-four", sender="whatsapp:+8801712345678"))
+    assert [link.opted_out for link in links(client) if link.channel == "sms"] == [False, False]
+
+
+def test_whatsapp_proactive_messages_use_whatsapp_addresses(client: TestClient,
+                                                           twilio_api: TwilioAPI) -> None:
+    post_twilio(client, "/webhooks/twilio/whatsapp",
+                sms("hello", "SM-w", sender="whatsapp:+8801712345678"))
+    enqueue_proactive(client, "whatsapp", "+8801712345678", "An update.")
+    call = twilio_api.sent(1)[0]
+    assert call["To"] == "whatsapp:+8801712345678" and call["From"] == "whatsapp:+14155238886"
+
+
+@pytest.mark.parametrize("params", [
+    {"Body": "hello"},  # no sender, no id
+    {"MessageSid": "SM-m", "From": "+8801712345678", "Body": "", "NumMedia": "1",
+     "MediaUrl0": "https://example.org/photo.jpg"},  # a photo only
+    {"MessageSid": "SM-e", "From": "+8801712345678"},
+])
+def test_unusable_messages_get_an_empty_200_and_a_clean_log(
+        client: TestClient, params: dict[str, str], caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        response = post_twilio(client, PATH, params)
+    assert response.status_code == 200 and messages(response.text) == []
+    assert count(client, InboxMessage) == 0
+    joined = "\n".join(JsonFormatter().format(r) for r in caplog.records)
+    assert "1712345678" not in joined and "photo" not in joined
+
+
+def test_oversized_and_non_form_bodies_are_refused(client: TestClient) -> None:
+    big = client.post(PATH, content=b"Body=" + b"a" * 2_000_000,
+                      headers={"content-type": "application/x-www-form-urlencoded",
+                               "X-Twilio-Signature": "x"})
+    assert big.status_code == 413
+    odd = client.post(PATH, content=b"\xff\xfe{not a form", headers={
+        "content-type": "multipart/form-data; boundary=zzz", "X-Twilio-Signature": "x"})
+    assert odd.status_code == 403
+    assert count(client, InboxMessage) == 0
