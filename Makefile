@@ -35,7 +35,7 @@ chat: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k N_ --no-location --sort-output \
 	  --project=prottasha -o bot/locale/messages.pot bot api
-	$(BIN)/pybabel update -i bot/locale/messages.pot -d bot/locale --no-location --width 100
+	$(BIN)/pybabel update -i bot/locale/messages.pot -d bot/locale --width 100 --ignore-obsolete --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from api import errors, logs, webchat
+from api import dashboard, errors, exports, logs, tickets, webchat, webhooks
 from api.services import Services
 from api.settings import Settings, get_settings
 
@@ -29,6 +29,8 @@ def create_app(settings: Settings | None = None, *, nlu: Any = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = await Services.start(settings, nlu=nlu)
+        if settings.drains_outbox_in_process:
+            app.state.services.start_outbox()
         try:
             yield
         finally:
@@ -39,6 +41,10 @@ def create_app(settings: Settings | None = None, *, nlu: Any = None) -> FastAPI:
     app.add_middleware(errors.BodyLimit)
     app.middleware("http")(_request_context)
     app.include_router(webchat.router)
+    app.include_router(webhooks.router)
+    app.include_router(tickets.router)
+    app.include_router(exports.router)
+    dashboard.install(app)
     app.mount("/static", StaticFiles(directory=webchat.STATIC), name="static")
 
     @app.get("/healthz", tags=["ops"])

@@ -9,8 +9,10 @@ import uuid
 import typer
 from rich.console import Console
 
+from api.cli_channels import telegram_app, worker
 from api.cli_content import app as content_app
 from api.cli_nlu import app as nlu_app
+from api.cli_users import app as users_app
 from api.settings import get_settings
 
 app = typer.Typer(help="Prottasha: safe migration and reintegration support over SMS and chat.",
@@ -19,6 +21,9 @@ db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(nlu_app, name="nlu", help="Train, evaluate and try the NLU.")
 app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
+app.add_typer(users_app, name="users")
+app.add_typer(telegram_app, name="telegram")
+app.command()(worker)
 console = Console()
 
 

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from api.settings import Settings
-from bot.content import Library
-from bot.i18n import Catalogs
+from api.webhooks import Channels, build_channels
+from api.worker import OutboxWorker
+from bot import jobs
+from bot.flood import Flood
 from bot.render import Resources
 from bot.service import Conversations
+from bot.staffdesk import StaffDesk
 from bot.state import DbStateStore, RedisStateStore, StateStore
-from referral import crypto
+from referral import crypto, reference
 from referral.db import make_engine, make_sessionmaker
 from referral.migrate import upgrade
+from referral.ratelimit import Limiter, MemoryLimiter, RedisLimiter
 
 log = logging.getLogger("prottasha.services")
 
@@ -26,14 +31,25 @@ def load_nlu(settings: Settings, progress: Any = None) -> Any:
     """The configured NLU backend; the built-in model is trained when missing or stale."""
     from nlu.engine import make_nlu
 
+    assert settings.nlu_artifact_dir is not None  # filled in by Settings
     return make_nlu(settings.nlu_backend, data_dir=settings.nlu_data_dir,
                     artifact_dir=settings.nlu_artifact_dir, rasa_url=settings.rasa_url,
                     progress=progress)
 
 
 def load_resources(settings: Settings) -> Resources:
-    return Resources(library=Library.load(settings.content_dir), catalogs=Catalogs(),
-                     sms_banglish_reply=settings.sms_banglish_reply)
+    return Resources.load(settings.content_dir, settings.nlu_data_dir,
+                          sms_banglish_reply=settings.sms_banglish_reply)
+
+
+async def load_reference(sessionmaker: async_sessionmaker, settings: Settings) -> None:
+    """Centres and districts from content/reference/; invented demo organizers in development,
+    so that a first registration on `make run` is routed to somebody."""
+    async with sessionmaker() as session:
+        await reference.sync(session, settings.content_dir / "reference")
+        if settings.env == "development":
+            await reference.ensure_demo_staff(session)
+        await session.commit()
 
 
 @dataclass
@@ -45,6 +61,12 @@ class Services:
     nlu: Any
     resources: Resources
     conversations: Conversations
+    limiter: Limiter = field(default_factory=MemoryLimiter)
+    channels: Channels = field(default_factory=Channels)
+    outbox_wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _outbox_stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _outbox_task: asyncio.Task[None] | None = None
+    _jobs_task: asyncio.Task[None] | None = None
 
     @classmethod
     async def start(cls, settings: Settings, *, migrate: bool = True, nlu: Any = None) -> Services:
@@ -55,6 +77,7 @@ class Services:
             await asyncio.to_thread(upgrade, settings.database_url)
         engine = make_engine(settings.database_url)
         sessionmaker = make_sessionmaker(engine)
+        await load_reference(sessionmaker, settings)
         redis = None
         store: StateStore = DbStateStore()
         if settings.redis_url:
@@ -65,12 +88,62 @@ class Services:
         if nlu is None:
             nlu = await asyncio.to_thread(load_nlu, settings)
         resources = load_resources(settings)
+        limiter: Limiter = RedisLimiter(redis) if redis is not None else MemoryLimiter()
+        flood = Flood(limiter, limit=settings.sender_rate_limit,
+                      window=settings.sender_rate_window, burst_seconds=settings.burst_seconds)
         conversations = Conversations(sessionmaker=sessionmaker, nlu=nlu, resources=resources,
-                                      store=store)
+                                      store=store, flood=flood)
+        services = cls(settings, engine, sessionmaker, redis, nlu, resources, conversations,
+                       limiter=limiter)
+        desk = StaffDesk(sessionmaker=sessionmaker, resources=resources)
+        services.channels = build_channels(settings, conversations, wake=services.wake_outbox,
+                                           desk=desk)
         log.info("started", extra={"stage": settings.env})
-        return cls(settings, engine, sessionmaker, redis, nlu, resources, conversations)
+        return services
+
+    def wake_outbox(self) -> None:
+        """Tell an in-process worker that new messages wait (a separate worker polls)."""
+        self.outbox_wake.set()
+
+    def outbox_worker(self) -> OutboxWorker:
+        s = self.settings
+        return OutboxWorker(sessionmaker=self.sessionmaker, senders=self.channels.senders,
+                            limiter=self.limiter, caps=s.rate_caps(), batch=s.outbox_batch,
+                            lease_seconds=s.outbox_lease_seconds,
+                            max_attempts=s.outbox_max_attempts,
+                            backoff_seconds=s.outbox_backoff_seconds,
+                            backoff_max_seconds=s.outbox_backoff_max_seconds)
+
+    def start_outbox(self) -> None:
+        """Drain the outbox in this process (the embedded default: no second process needed)."""
+        if self._outbox_task is None:
+            self._outbox_task = asyncio.create_task(
+                self.outbox_worker().run(self._outbox_stop, self.outbox_wake))
+        if self._jobs_task is None:
+            self._jobs_task = asyncio.create_task(self.run_jobs(self._outbox_stop))
+
+    async def run_jobs(self, stop: asyncio.Event, every: float = 60.0) -> None:
+        """Scheduled work until `stop`: escalate tickets nobody accepted in time."""
+        while not stop.is_set():
+            try:
+                if await jobs.escalate(self.sessionmaker, self.resources):
+                    self.wake_outbox()
+            except Exception:  # a failed round is logged and tried again next round
+                log.exception("jobs_failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every)
 
     async def close(self) -> None:
+        self._outbox_stop.set()
+        if self._jobs_task is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._jobs_task, timeout=10)
+        if self._outbox_task is not None:
+            try:
+                await asyncio.wait_for(self._outbox_task, timeout=10)
+            except TimeoutError:
+                self._outbox_task.cancel()
+        await self.channels.close()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()

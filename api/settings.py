@@ -59,6 +59,28 @@ class Settings(BaseSettings):
     max_text_chars: int = 1600
     log_level: str = "INFO"
 
+    # Channels (docs/channels.md). SMS turns up to `sms_inline_parts` parts go back in the TwiML
+    # answer; longer ones go out through the REST API in pieces of `sms_split_parts` parts.
+    sms_inline_parts: int = Field(3, ge=1, le=10)
+    sms_split_parts: int = Field(2, ge=1, le=10)
+    # The outbox worker: None means in-process when REDIS_URL is unset (the embedded default).
+    outbox_in_process: bool | None = None
+    outbox_batch: int = Field(20, ge=1, le=500)
+    outbox_lease_seconds: float = 120.0  # a claim older than this was a dead worker's
+    outbox_max_attempts: int = Field(6, ge=1)
+    outbox_backoff_seconds: float = 5.0  # doubled per attempt, up to the cap below
+    outbox_backoff_max_seconds: float = 900.0
+    # Messages a second per channel: a Twilio long code sends about one SMS a second.
+    rate_cap_sms: float = 1.0
+    rate_cap_whatsapp: float = 20.0
+    rate_cap_telegram: float = 25.0
+    rate_cap_messenger: float = 20.0
+    # Per sender: more than `sender_rate_limit` messages in the window gets one notice, then
+    # silence; identical messages within `burst_seconds` are handled once.
+    sender_rate_limit: int = Field(30, ge=1)
+    sender_rate_window: float = 60.0
+    burst_seconds: float = 5.0
+
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
@@ -70,6 +92,16 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def drains_outbox_in_process(self) -> bool:
+        if self.outbox_in_process is not None:
+            return self.outbox_in_process
+        return not self.redis_url
+
+    def rate_caps(self) -> dict[str, float]:
+        return {"sms": self.rate_cap_sms, "whatsapp": self.rate_cap_whatsapp,
+                "telegram": self.rate_cap_telegram, "messenger": self.rate_cap_messenger}
 
     def ensure_secrets(self) -> None:
         """Refuse production without real secrets; in development make them once under var/."""

@@ -8,7 +8,6 @@ from babel.messages.pofile import read_po
 
 from bot.content import Library
 from bot.i18n import LANGUAGES, LOCALE_DIR, Catalogs
-from bot.render import Resources
 from bot.render import menu as render_menu
 from bot.sms import cost
 
@@ -96,9 +95,9 @@ def _topics(lib: Library) -> list[str]:
 def _menus(lib: Library) -> list[str]:
     problems = []
     reachable = set()
-    res = Resources(library=lib, catalogs=Catalogs())
+    catalogs = Catalogs()
     for (menu_id, lang), menu in lib.menus.items():
-        c = cost(render_menu(res, menu, lang, plain=True).message.text)
+        c = cost(render_menu(catalogs, menu, lang, plain=True).message.text)
         if c.parts > MENU_MAX_PARTS:
             problems.append(f"{lang}/menus.yml: menu {menu_id} costs {c.parts} SMS parts "
                             f"({c.units} {c.encoding} units); at most {MENU_MAX_PARTS}")
@@ -134,8 +133,23 @@ def _reference(lib: Library) -> list[str]:
     return problems
 
 
+def code_messages() -> set[str]:
+    """Every string the code marks with N_(), found as `make i18n` finds them."""
+    from babel.messages.extract import extract_from_dir
+
+    root = Path(__file__).resolve().parent.parent
+    found: set[str] = set()
+    for package in ("bot", "api"):
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+                root / package, method_map=[("**.py", "python")], keywords={"N_": None}):
+            if isinstance(message, str):
+                found.add(message)
+    return found
+
+
 def _catalogs(lib: Library, locale_dir: Path) -> list[str]:
     problems = []
+    in_code = code_messages() if locale_dir == LOCALE_DIR else set()
     for lang in LANGUAGES:
         po = locale_dir / lang / "LC_MESSAGES" / "messages.po"
         if not po.exists():
@@ -143,10 +157,15 @@ def _catalogs(lib: Library, locale_dir: Path) -> list[str]:
             continue
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang)
+        for msgid in sorted(in_code - {str(m.id) for m in catalog if m.id}):
+            problems.append(f"{lang} catalog: missing (run make i18n): {msgid[:60]}")
         for message in catalog:
             if message.id and (not message.string or message.fuzzy):
                 problems.append(f"{lang} catalog: untranslated: {str(message.id)[:60]}")
             elif message.id:
-                for key in lib.placeholders(str(message.string)) - set(lib.figures) - {"count"}:
-                    problems.append(f"{lang} catalog: {{{key}}} is not in figures.yml")
+                # A translation keeps exactly the placeholders of its original.
+                wanted = lib.placeholders(str(message.id))
+                if lib.placeholders(str(message.string)) != wanted:
+                    problems.append(f"{lang} catalog: placeholders differ from the original in: "
+                                    f"{str(message.id)[:60]}")
     return problems

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
-from bot import render
+from bot import optout, render
+from bot.facts import Facts
+from bot.flows import register
 from bot.i18n import N_, ascii_digits
 from bot.messages import PLAIN_TEXT_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import MAIN_MENU, MORE, Rendered, Resources
@@ -22,6 +25,14 @@ _MORE_WORDS = {"more", "আরও", "aro", "আরো"}
 _WANTS_BN = re.compile(r"bangla|bengali|bangali|বাংলা|bangl|বাংলায়", re.I)
 _WANTS_EN = re.compile(r"english|engl?ish|ইংরেজি|ইংলিশ|ingreji|engreji|inglish", re.I)
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
+_REG_WORDS = {"reg", "register", "নিবন্ধন", "রেজিস্টার", "nibondhon", "registration"}
+_DELETE_WORDS = {"delete", "erase", "delete my data", "মুছে ফেলুন", "মুছে দিন", "মুছুন",
+                 "muche felun", "muche fela", "muche din"}
+_STATUS_WORDS = {"status", "অবস্থা", "স্ট্যাটাস", "obostha"}
+_YES_WORDS = {"yes", "y", "ok", "ha", "haa", "hya", "ji", "হ্যাঁ", "হ্যা", "জি", "1", "১"}
+_STATUS = {"new": N_("received"), "assigned": N_("received and assigned to a field organizer"),
+           "contacted": N_("in contact with you"), "in_progress": N_("in progress"),
+           "referred": N_("referred to a service"), "closed": N_("closed")}
 
 
 @dataclass(frozen=True)
@@ -40,19 +51,41 @@ class Turn:
 
 
 def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
-            res: Resources) -> Turn:
+            res: Resources, facts: Facts | None = None) -> Turn:
     """One turn of the conversation."""
-    state = replace(state, turns=state.turns + 1, options=dict(state.options))
+    facts = facts or Facts(today=date.today())
+    state = replace(state, turns=state.turns + 1, options=dict(state.options),
+                    answers=dict(state.answers), pending=list(state.pending))
     plain = message.channel in PLAIN_TEXT_CHANNELS
     text = " ".join(message.text.split())
-    target = _choice(state, text)
-    if target is None:
+    in_flow = state.flow == register.FLOW and not state.flow_paused
+    target = _choice(state, text, in_flow=in_flow)
+    if target is None and not in_flow:  # the questionnaire keeps the language it started in
         state.lang = _reply_language(state, text, parse, plain, res)
     lang = state.lang or DEFAULT_LANGUAGE
     state.lang = lang
-    ctx = _Ctx(res=res, state=state, lang=lang, plain=plain, parse=parse)
+    ctx = _Ctx(res=res, state=state, lang=lang, plain=plain, parse=parse, facts=facts)
+    danger = res.safety.urgent(text)
+    if danger:
+        return ctx.safety(danger)
     if target is not None:
+        if in_flow:
+            state.flow_paused = True
         return ctx.go(target)
+    lowered = text.lower().strip(" .!।")
+    if lowered in _DELETE_WORDS:
+        return ctx.ask_delete()
+    if state.awaiting == "delete":
+        return ctx.delete(lowered in _YES_WORDS)
+    if in_flow:
+        return register.answer(ctx, text)
+    if lowered in _REG_WORDS:
+        return register.start(ctx)
+    if lowered in _STATUS_WORDS:
+        return ctx.on_ticket_status(text)
+    intent_name = (parse.get("intent") or {}).get("name")
+    if state.awaiting == "offer_register" and (lowered in _YES_WORDS or intent_name == "affirm"):
+        return register.start(ctx)
     if text.isdigit() and state.options:
         return ctx.reask()
     if state.awaiting == "district":
@@ -62,14 +95,23 @@ def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
     return ctx.intent(parse.get("intent", {}).get("name") or "nlu_fallback", text)
 
 
-def _choice(state: State, text: str) -> str | None:
-    """A button payload, a number from the last list, or a fixed keyword."""
+def _choice(state: State, text: str, *, in_flow: bool = False) -> str | None:
+    """A button payload, a number from the last list, or a fixed keyword.
+
+    During the questionnaire numbers are answers, so only payloads and fixed words count.
+    """
     lowered = text.lower()
     if _PAYLOAD.match(lowered):
         return lowered
     if lowered in _COMMANDS:
         return _COMMANDS[lowered]
+    # STOP and its Bangla equivalents must never depend on what the NLU guesses.
+    word = optout.keyword(text)
+    if word is not None:
+        return "intent:opt_out" if word == "stop" else "intent:greet"
     digits = ascii_digits(lowered)
+    if in_flow:
+        return MAIN_MENU if lowered in _MENU_WORDS - {"0"} else None
     if digits in state.options:
         return state.options[digits]
     if lowered in _MENU_WORDS or digits == "0":
@@ -103,6 +145,7 @@ class _Ctx:
     lang: str
     plain: bool
     parse: dict[str, Any]
+    facts: Facts = field(default_factory=lambda: Facts(today=date.today()))
 
     # -- building blocks -------------------------------------------------------------------
     def turn(self, *replies: OutboundMessage | Rendered, effects: list[Effect] | None = None,
@@ -128,7 +171,7 @@ class _Ctx:
             return Rendered(self.say(N_("Sorry, this service is not available right now.")), {})
         if menu_id == "main":
             self.state.topic = None
-        return render.menu(self.res, menu_obj, self.lang, plain=self.plain)
+        return render.menu(self.res.catalogs, menu_obj, self.lang, plain=self.plain)
 
     # -- where a choice leads --------------------------------------------------------------
     def go(self, target: str) -> Turn:
@@ -252,23 +295,62 @@ class _Ctx:
         return self.turn(self.say(N_("Okay. Send MENU any time to see what I can do.")))
 
     def on_human_handoff(self, _text: str) -> Turn:
+        priority = "urgent" if self.state.safety else "high"
         return self.turn(
-            self.say(N_("To talk to a person now, call Probash Bondhu on {probash_bondhu} "
-                        "(24 hours). From abroad: {probash_bondhu_abroad}.")),
-            effects=[Effect("handoff_requested")])
+            self.say(N_("A person from our team will contact you here soon. To talk to someone "
+                        "now, call Probash Bondhu on {probash_bondhu} (24 hours). From abroad: "
+                        "{probash_bondhu_abroad}.")),
+            effects=[Effect("handoff", {"priority": priority, "district": self.state.district,
+                                        "language": self.lang})])
+
+    def safety(self, kind: str) -> Turn:
+        """Danger or self-harm: emergency numbers at once, an urgent ticket, a person alerted."""
+        self.state.safety = True
+        if self.state.flow:
+            self.state.flow_paused = True
+        topic = self.res.library.topic(
+            "psychosocial_support" if kind == "self_harm" else "emergency_abroad", self.lang)
+        first = (OutboundMessage(self.res.library.fill(topic.sms_pages[0], self.lang), self.lang)
+                 if topic else self.say(N_("Call 999 now if you are in danger.")))
+        return self.turn(first, self.say(N_("A person from our team will contact you as soon as "
+                                            "possible. You are not alone.")),
+                         effects=[Effect("urgent", {"kind": kind, "district": self.state.district,
+                                                    "language": self.lang})])
+
+    def ask_delete(self) -> Turn:
+        return self.turn(self.say(N_("This erases your phone number, your answers and our "
+                                     "messages with you. Reply 1 to erase, 2 to keep them.")),
+                         options={"2": MAIN_MENU}, awaiting="delete")
+
+    def delete(self, confirmed: bool) -> Turn:
+        if not confirmed:
+            return self.turn(self.say(N_("Okay, nothing was erased.")))
+        self.state.flow, self.state.step, self.state.answers = None, None, {}
+        self.state.district, self.state.safety, self.state.pending = None, False, []
+        return self.turn(self.say(N_("Your personal data has been erased. Thank you for using "
+                                     "Prottasha.")), effects=[Effect("erase")])
 
     def on_opt_out(self, _text: str) -> Turn:
         return self.turn(self.say(N_("You will get no more messages from us. Send START to "
                                      "begin again.")), effects=[Effect("opt_out")])
 
     def on_register_returnee(self, _text: str) -> Turn:
-        return self.turn(
-            self.say(N_("To register for support after coming back, call Probash Bondhu on "
-                        "{probash_bondhu} or visit your nearest Reintegration Service Centre.")))
+        return register.start(self)
+
+    def on_reintegration_support(self, _text: str) -> Turn:
+        turn = self.topic("reintegration_support")
+        turn.replies.append(self.say(N_("Do you want to register for support? Reply YES or REG.")))
+        turn.state.awaiting = "offer_register"
+        return turn
 
     def on_ticket_status(self, _text: str) -> Turn:
-        return self.turn(self.say(N_("I have no registration from you yet. Send REG to "
-                                     "register, or MENU for the menu.")))
+        ticket = self.facts.open_ticket
+        if ticket is None:
+            return self.turn(self.say(N_("I have no registration from you yet. Send REG to "
+                                         "register, or MENU for the menu.")))
+        status = self.res._(self.lang, _STATUS.get(ticket.status, ticket.status))
+        return self.turn(self.say(N_("Your case {reference} is {status}."),
+                                  reference=ticket.reference, status=status))
 
     def on_out_of_scope(self, text: str) -> Turn:
         return self.turn(self.say(N_("I can only help with going abroad for work, sending money "

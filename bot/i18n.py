@@ -76,11 +76,11 @@ class Catalogs:
         """The message in `lang`, with `{name}` values filled in and digits localised."""
         text = self._translations.get(lang, self._translations["en"]).gettext(msgid)
         if values:
-            text = text.format_map(_KeepUnknown({k: _value(v, lang) for k, v in values.items()}))
+            text = text.format_map(KeepUnknown({k: _value(v, lang) for k, v in values.items()}))
         return text
 
 
-class _KeepUnknown(dict[str, str]):
+class KeepUnknown(dict[str, str]):
     """Leave `{figure}` placeholders for the content library to fill."""
 
     def __missing__(self, key: str) -> str:

@@ -4,10 +4,15 @@ buttons where the channel has them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.content import Library, Menu, Topic
+from bot.flows.places import PlaceIndex
+from bot.flows.questionnaire import Questionnaire
 from bot.i18n import N_, Catalogs, localise_digits
 from bot.messages import Button, OutboundMessage
+from bot.safety import Safety
+from referral.eligibility import Rules
 
 MORE = "more"
 MAIN_MENU = "menu:main"
@@ -19,7 +24,27 @@ class Resources:
 
     library: Library
     catalogs: Catalogs
+    questionnaire: Questionnaire
+    rules: Rules
+    districts: PlaceIndex
+    countries: PlaceIndex
+    safety: Safety
     sms_banglish_reply: str = "en"
+
+    @classmethod
+    def load(cls, content_dir: Path, nlu_data_dir: Path, *, sms_banglish_reply: str = "en",
+             catalogs: Catalogs | None = None) -> Resources:
+        """Everything the dialogue reads, from the content and NLU data folders."""
+        return cls(
+            library=Library.load(content_dir),
+            catalogs=catalogs or Catalogs(),
+            questionnaire=Questionnaire.load(content_dir),
+            rules=Rules.load(content_dir / "rules" / "eligibility.yml"),
+            districts=PlaceIndex.from_lookup(nlu_data_dir / "lookups" / "district.yml"),
+            countries=PlaceIndex.from_lookup(nlu_data_dir / "lookups" / "country.yml"),
+            safety=Safety.load(content_dir / "safety.yml"),
+            sms_banglish_reply=sms_banglish_reply,
+        )
 
     def _(self, lang: str, msgid: str, **values: object) -> str:
         return self.catalogs.gettext(lang, msgid, **values)
@@ -31,7 +56,7 @@ class Rendered:
     options: dict[str, str]  # what each number means in the next reply
 
 
-def menu(res: Resources, menu_obj: Menu, lang: str, *, plain: bool) -> Rendered:
+def menu(catalogs: Catalogs, menu_obj: Menu, lang: str, *, plain: bool) -> Rendered:
     """A numbered list; on rich channels the same items as buttons."""
     lines = [menu_obj.title] if menu_obj.title else []
     options: dict[str, str] = {}
@@ -41,7 +66,7 @@ def menu(res: Resources, menu_obj: Menu, lang: str, *, plain: bool) -> Rendered:
         options[str(n)] = item.target
         buttons.append(Button(title=item.title, payload=item.target))
     if menu_obj.id != "main":
-        lines.append(localise_digits("0. ", lang) + res._(lang, N_("Main menu")))
+        lines.append(localise_digits("0. ", lang) + catalogs.gettext(lang, N_("Main menu")))
         options["0"] = MAIN_MENU
     text = "\n".join(lines)
     return Rendered(OutboundMessage(text, lang, () if plain else tuple(buttons)), options)

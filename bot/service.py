@@ -12,22 +12,27 @@ import logging
 import time
 import weakref
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot import metrics
+from bot import casework, metrics
+from bot.channels import Piece, Plan
 from bot.dialogue import Effect, respond
+from bot.flood import Flood
 from bot.i18n import N_
 from bot.messages import Button, InboundMessage, OutboundMessage
 from bot.render import Resources, say
-from bot.state import StateStore
+from bot.state import State, StateStore
+from referral import contacts
 from referral.crypto import lookup_hash
 from referral.models import InboxMessage, OutboxMessage, utcnow
 
 log = logging.getLogger("prottasha.conversation")
+PHONE_CHANNELS = frozenset({"sms", "whatsapp"})  # the address is the phone: one contact for both
 
 
 class Parser(Protocol):
@@ -40,6 +45,13 @@ class Handled:
     duplicate: bool = False
     effects: list[Effect] = field(default_factory=list)
     inbox_id: int | None = None
+    inline: list[OutboundMessage] = field(default_factory=list)  # for the caller's own answer
+    queued: int = 0  # pieces left to the outbox worker
+
+
+def state_key(contact_id: int) -> tuple[str, str]:
+    """Conversation state belongs to the person (the contact), not to one channel address."""
+    return ("contact", str(contact_id))
 
 
 def person_key(user_id: str) -> str:
@@ -51,8 +63,9 @@ class Conversations:
     """Receives one inbound message and returns the replies to send."""
 
     def __init__(self, *, sessionmaker: async_sessionmaker, nlu: Parser, resources: Resources,
-                 store: StateStore) -> None:
+                 store: StateStore, flood: Flood | None = None) -> None:
         self.sessionmaker = sessionmaker
+        self.flood = flood
         self.nlu = nlu
         self.resources = resources
         self.store = store
@@ -61,8 +74,12 @@ class Conversations:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())
 
-    async def handle(self, message: InboundMessage, *, inline: bool = True) -> Handled:
-        """Handle one message; `inline` replies are delivered by the caller (HTTP response)."""
+    async def handle(self, message: InboundMessage, *, inline: bool = True,
+                     plan: Plan | None = None) -> Handled:
+        """Handle one message; `inline` replies are delivered by the caller (HTTP response).
+
+        A channel's `plan` decides per turn what goes back inline and what the outbox sends.
+        """
         started = time.perf_counter()
         user_hash = person_key(message.user_id)
         inbox_id = await self._store_inbound(message, user_hash)
@@ -71,16 +88,28 @@ class Conversations:
             log.info("duplicate", extra={"channel": message.channel})
             return Handled(replies=[], duplicate=True)
         metrics.MESSAGES_IN.labels(message.channel).inc()
-        async with self._lock(f"{message.channel}:{user_hash}"):
+        plan = plan or _everything(inline)
+        was_opted_out, contact_id = await self._link(message, user_hash)
+        key = state_key(contact_id)
+        if self.flood is not None:
+            verdict = await self.flood.check(message.channel, user_hash, message.text)
+            if verdict != "ok":
+                return await self._held_back(message, user_hash, inbox_id, verdict, plan, key)
+        # One person at a time, whichever channel they write on: SMS and WhatsApp from the same
+        # phone share one conversation, so a questionnaire started on one resumes on the other.
+        async with self._lock(f"{key[0]}:{key[1]}"):
             try:
-                handled = await self._respond(message, user_hash, inbox_id, inline=inline)
+                handled = await self._respond(message, user_hash, inbox_id, plan,
+                                              contact_id=contact_id, was_opted_out=was_opted_out)
+                if self.flood is not None:
+                    await self.flood.answered(message.channel, user_hash, message.text)
             except Exception:
                 metrics.ERRORS.labels("dialogue").inc()
                 log.exception("handle_failed", extra={"channel": message.channel})
                 await self._mark(inbox_id, "failed")
                 lang = "bn" if any("\u0980" <= c <= "\u09ff" for c in message.text) else "en"
                 sorry = say(self.resources, lang, N_("Sorry, something went wrong. Please try again."))
-                return Handled(replies=[sorry], inbox_id=inbox_id)
+                return Handled(replies=[sorry], inbox_id=inbox_id, inline=[sorry])
         metrics.REPLY_LATENCY.labels(message.channel).observe(time.perf_counter() - started)
         metrics.MESSAGES_OUT.labels(message.channel).inc(len(handled.replies))
         return handled
@@ -102,21 +131,51 @@ class Conversations:
                 return None
             return row.id
 
-    async def _respond(self, message: InboundMessage, user_hash: str, inbox_id: int, *,
-                       inline: bool) -> Handled:
+    async def _link(self, message: InboundMessage, user_hash: str) -> tuple[bool, int]:
+        """Make sure the person has a contact: (had they opted out on this channel, contact id)."""
+        phone = message.user_id if message.channel in PHONE_CHANNELS else None
+        async with self.sessionmaker() as session:
+            for attempt in (1, 2):
+                try:
+                    link = await contacts.link(session, channel=message.channel,
+                                               user_hash=user_hash, phone=phone)
+                    await session.commit()
+                    return link.opted_out, link.contact_id
+                except IntegrityError:  # created by another process meanwhile: read it
+                    await session.rollback()
+                    if attempt == 2:
+                        raise
+        raise AssertionError("unreachable")
+
+    async def _respond(self, message: InboundMessage, user_hash: str, inbox_id: int,
+                       plan: Plan, *, contact_id: int, was_opted_out: bool) -> Handled:
         parse = await self.nlu.aparse(message.text)
         intent = parse.get("intent") or {}
-        key = (message.channel, user_hash)
+        key = state_key(contact_id)
         async with self.sessionmaker() as session:
             state = await self.store.load(session, key)
-            turn = respond(state=state, message=message, parse=parse, res=self.resources)
+            facts = await casework.facts_for(session, message, contact_id, date.today())
+            turn = respond(state=state, message=message, parse=parse, res=self.resources,
+                           facts=facts)
+            # Tickets, alerts and erasure commit together with the state and the replies.
+            await casework.apply(session, turn.effects, message=message, contact_id=contact_id,
+                                 user_hash=user_hash, res=self.resources, facts=facts,
+                                 inbox_id=inbox_id)
+            if facts.open_ticket is not None and not turn.state.flow:
+                await casework.relay(session, message, contact_id, inbox_id, self.resources)
             await self.store.save(session, key, turn.state)
             await session.execute(
                 update(InboxMessage).where(InboxMessage.id == inbox_id).values(
                     status="handled", language=parse.get("language"),
                     intent=intent.get("name"), confidence=intent.get("confidence")))
-            for reply in turn.replies:
-                session.add(_outbox(message, user_hash, inbox_id, reply, inline=inline))
+            replies = turn.replies
+            stopping = any(e.kind == "opt_out" for e in turn.effects)
+            if stopping and was_opted_out:
+                replies = []  # the opt-out was confirmed once already
+            if stopping or was_opted_out:  # any other message resubscribes
+                await contacts.set_opted_out(session, channel=message.channel,
+                                             user_hash=user_hash, opted_out=stopping)
+            pieces = self._record(session, message, user_hash, inbox_id, replies, plan)
             await session.commit()
         await self.store.after_commit(key, turn.state)
         metrics.INTENTS.labels(intent.get("name") or "none", parse.get("language") or "?").inc()
@@ -124,7 +183,39 @@ class Conversations:
                                    "confidence": intent.get("confidence"),
                                    "language": parse.get("language"),
                                    "replies": len(turn.replies)})
-        return Handled(replies=turn.replies, effects=turn.effects, inbox_id=inbox_id)
+        return Handled(replies=replies, effects=turn.effects, inbox_id=inbox_id,
+                       inline=[p.message for p in pieces if p.inline],
+                       queued=sum(1 for p in pieces if not p.inline))
+
+    @staticmethod
+    def _record(session: Any, message: InboundMessage, user_hash: str, inbox_id: int,
+                replies: list[OutboundMessage], plan: Plan) -> list[Piece]:
+        """Every piece goes in the outbox: inline ones as sent, the rest for the worker."""
+        pieces = plan(replies)
+        for piece in pieces:
+            session.add(_outbox(message, user_hash, inbox_id, piece.message, inline=piece.inline))
+        return pieces
+
+    async def _held_back(self, message: InboundMessage, user_hash: str, inbox_id: int,
+                         verdict: str, plan: Plan, key: tuple[str, str]) -> Handled:
+        """A burst copy or a flooding sender: stored, not answered (once, a polite notice)."""
+        log.info("held_back", extra={"channel": message.channel, "status": verdict})
+        if verdict == "burst":
+            metrics.DUPLICATES.labels(message.channel).inc()
+        async with self.sessionmaker() as session:
+            await session.execute(update(InboxMessage).where(InboxMessage.id == inbox_id)
+                                  .values(status=verdict))
+            replies: list[OutboundMessage] = []
+            if verdict == "notice":
+                state = await self.store.load(session, key)
+                replies = [say(self.resources, _language(state, message.text),
+                               N_("You are sending messages very fast. Please wait a minute, "
+                                  "then write again."))]
+            pieces = self._record(session, message, user_hash, inbox_id, replies, plan)
+            await session.commit()
+        return Handled(replies=replies, duplicate=verdict == "burst", inbox_id=inbox_id,
+                       inline=[p.message for p in pieces if p.inline],
+                       queued=sum(1 for p in pieces if not p.inline))
 
     async def _mark(self, inbox_id: int, status: str) -> None:
         async with self.sessionmaker() as session:
@@ -142,6 +233,16 @@ class Conversations:
             return [OutboundMessage(r.text, r.language,
                                     tuple(Button(b["title"], b["payload"]) for b in r.buttons))
                     for r in rows]
+
+
+def _everything(inline: bool) -> Plan:
+    return lambda replies: [Piece(r, inline) for r in replies]
+
+
+def _language(state: State, text: str) -> str:
+    if state.lang:
+        return state.lang
+    return "bn" if any("\u0980" <= c <= "\u09ff" for c in text) else "en"
 
 
 def _outbox(message: InboundMessage, user_hash: str, inbox_id: int, reply: OutboundMessage, *,

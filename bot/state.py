@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from referral import crypto
 from referral.models import ConversationState
 
 STATE_TTL_SECONDS = 7 * 24 * 3600
@@ -25,6 +26,13 @@ class State:
     page: int = 0
     awaiting: str | None = None  # e.g. "language", "district"
     fallbacks: int = 0  # misunderstandings in a row: after two we offer a person
+    flow: str | None = None  # "register" while the questionnaire runs
+    step: str | None = None  # the question waiting for an answer
+    answers: dict[str, Any] = field(default_factory=dict)  # personal data: stored encrypted
+    flow_paused: bool = False  # the person left for the menu; REG resumes
+    pending: list[str] = field(default_factory=list)  # district candidates offered
+    safety: bool = False  # self-harm or danger seen in this conversation
+    district: str | None = None  # known from a question or an answer, for routing
     turns: int = 0
 
     @classmethod
@@ -80,8 +88,10 @@ class RedisStateStore(DbStateStore):
     async def load(self, session: AsyncSession, key: Key) -> State:
         cached = await self.redis.get(self._name(key))
         if cached is not None:
-            return State.from_dict(json.loads(cached))
+            return State.from_dict(json.loads(crypto.decrypt(cached)))
         return await super().load(session, key)
 
     async def after_commit(self, key: Key, state: State) -> None:
-        await self.redis.set(self._name(key), json.dumps(state.to_dict()), ex=STATE_TTL_SECONDS)
+        # Encrypted in Redis as in the database: the state can hold questionnaire answers.
+        blob = crypto.encrypt(json.dumps(state.to_dict(), ensure_ascii=False))
+        await self.redis.set(self._name(key), blob, ex=STATE_TTL_SECONDS)

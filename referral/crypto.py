@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import LargeBinary, String
@@ -40,7 +42,9 @@ def encrypt(text: str) -> bytes:
     return _require()[0].encrypt(text.encode())
 
 
-def decrypt(token: bytes) -> str:
+def decrypt(token: bytes | str) -> str:
+    if isinstance(token, str):  # a Fernet token is ASCII: Redis may hand it back decoded
+        token = token.encode()
     try:
         return _require()[0].decrypt(token).decode()
     except InvalidToken as exc:  # wrong DATA_KEY: say so rather than return garbage
@@ -66,3 +70,16 @@ class EncryptedText(TypeDecorator[str]):
 
 
 HashColumn = String(64)
+
+
+class EncryptedJSON(TypeDecorator[Any]):
+    """A JSON value stored encrypted (questionnaire answers, conversation state)."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else encrypt(json.dumps(value, ensure_ascii=False))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else json.loads(decrypt(bytes(value)))

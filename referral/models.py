@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from referral.crypto import EncryptedText
+from referral.crypto import EncryptedJSON, EncryptedText
 
 
 def utcnow() -> datetime:
@@ -26,7 +26,8 @@ class ConversationState(Base):
 
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     user_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Encrypted: during the questionnaire the state holds a person's answers.
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(), default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -68,8 +69,39 @@ class OutboxMessage(Base):
     priority: Mapped[int] = mapped_column(Integer, default=0)  # lower goes first
     status: Mapped[str] = mapped_column(String(12), default="pending")
     in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("inbox_messages.id"))
-    provider_id: Mapped[str | None] = mapped_column(String(128))
+    provider_id: Mapped[str | None] = mapped_column(String(128), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+    # Added in 0002: retry backoff and the claim that keeps two workers off one message.
+    available_at: Mapped[datetime | None] = mapped_column()
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column()
+
+
+# -- channels (issue 5): one person across channels, opt-out, outbox claims ----------------------
+
+
+class Contact(Base):
+    """One person, whatever channels they write on; the phone ties SMS and WhatsApp together."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(EncryptedText())  # E.164
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContactChannel(Base):
+    """One address of a contact on one channel, with that channel's opt-out."""
+
+    __tablename__ = "contact_channels"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    user_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    opted_out_at: Mapped[datetime | None] = mapped_column()
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,6 +3,7 @@ trained NLU model per session, and an app wired to them."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,9 @@ import pytest
 from cryptography.fernet import Fernet
 
 from api.settings import ROOT, Settings
-from referral import crypto
+from referral import crypto, reference
+from referral.db import make_engine, make_sessionmaker
+from referral.migrate import upgrade
 
 REQUIRE = os.environ.get("REQUIRE_TEST_SERVICES") == "1"
 
@@ -85,3 +88,16 @@ def nlu_model(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 def settings(tmp_path: Path, database_url: str, data_key: str) -> Settings:
     return Settings(APP_ENV="test", VAR_DIR=tmp_path, database_url=database_url,
                     secret_key="s" * 40, data_key=data_key, redis_url=None)
+
+
+@pytest.fixture
+async def sessions(database_url: str):  # type: ignore[no-untyped-def]
+    """A migrated database (SQLite and PostgreSQL) with the centres and districts loaded."""
+    await asyncio.to_thread(upgrade, database_url)
+    engine = make_engine(database_url)
+    maker = make_sessionmaker(engine)
+    async with maker() as session:
+        await reference.sync(session, ROOT / "content" / "reference")
+        await session.commit()
+    yield maker
+    await engine.dispose()

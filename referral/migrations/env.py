@@ -7,6 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from referral import casework  # noqa: F401  (registers the case tables)
 from referral.db import make_engine
 from referral.models import Base
 

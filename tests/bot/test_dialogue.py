@@ -7,9 +7,7 @@ from typing import Any
 import pytest
 
 from api.settings import ROOT
-from bot.content import Library
 from bot.dialogue import respond
-from bot.i18n import Catalogs
 from bot.messages import InboundMessage
 from bot.render import Resources
 from bot.state import State
@@ -17,7 +15,7 @@ from bot.state import State
 
 @pytest.fixture(scope="module")
 def res() -> Resources:
-    return Resources(library=Library.load(ROOT / "content"), catalogs=Catalogs())
+    return Resources.load(ROOT / "content", ROOT / "nlu" / "data")
 
 
 def parse(intent: str, language: str = "en", **entities: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.state import DbStateStore, RedisStateStore, State
+from referral import crypto
 from referral.db import make_engine, make_sessionmaker
 from referral.migrate import upgrade
 
@@ -46,7 +47,7 @@ async def test_uncommitted_state_is_not_kept(sessionmaker) -> None:  # type: ign
 
 @pytest.mark.redis
 async def test_redis_store_writes_through_and_reads_first(sessionmaker, redis_url: str) -> None:  # type: ignore[no-untyped-def]
-    redis = Redis.from_url(redis_url, decode_responses=True)
+    redis = Redis.from_url(redis_url)
     store = RedisStateStore(redis)
     key = ("telegram", "t" * 64)
     state = State(lang="en", topic="loan_info")
@@ -54,8 +55,9 @@ async def test_redis_store_writes_through_and_reads_first(sessionmaker, redis_ur
         await store.save(session, key, state)
         await session.commit()
     await store.after_commit(key, state)
-    cached = json.loads(await redis.get(f"prottasha:state:telegram:{'t' * 64}"))
-    assert cached["topic"] == "loan_info"
+    raw = await redis.get(f"prottasha:state:telegram:{'t' * 64}")
+    assert b"loan_info" not in raw  # encrypted in Redis too
+    assert json.loads(crypto.decrypt(raw))["topic"] == "loan_info"
     assert await redis.ttl(f"prottasha:state:telegram:{'t' * 64}") > 0
     # the database has it too, so losing Redis loses nothing
     await redis.flushdb()

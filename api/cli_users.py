@@ -1,0 +1,63 @@
+"""`prottasha users ...`: staff accounts."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from rich.console import Console
+
+from api.settings import get_settings
+
+app = typer.Typer(help="Staff users: admins, managers, field organizers.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@app.command("create")
+def create(name: str = typer.Option(..., "--name", help="the person's name"),
+           role: str = typer.Option(..., "--role", help="admin, manager or organizer"),
+           centre: str = typer.Option(None, "--centre", help="centre id or name, e.g. sylhet"),
+           telegram_chat_id: str = typer.Option(None, "--telegram-chat-id",
+                                                help="where ticket alerts go on Telegram"),
+           phone: str = typer.Option(None, "--phone", help="for SMS alerts without Telegram"),
+           language: str = typer.Option("bn", "--language", help="bn or en, for alerts"),
+           password: bool = typer.Option(False, "--password",
+                                         help="also set a dashboard password (asked)"),
+           ) -> None:
+    """Create a staff user; the last line printed is their API token (shown once)."""
+    secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True) if password \
+        else None
+    token = asyncio.run(_create(name, role, centre, telegram_chat_id, phone, language, secret))
+    print(token)
+
+
+async def _create(name: str, role: str, centre: str | None, chat_id: str | None,
+                  phone: str | None, language: str, password: str | None) -> str:
+    from referral import crypto, reference, staff
+    from referral.db import make_engine, make_sessionmaker
+    from referral.errors import DomainError
+    from referral.migrate import upgrade
+
+    settings = get_settings()
+    assert settings.data_key is not None
+    crypto.install_data_key(settings.data_key.get_secret_value())
+    await asyncio.to_thread(upgrade, settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            await reference.sync(session, settings.content_dir / "reference")
+            try:
+                user, token = await staff.create_user(
+                    session, name=name, role=role, centre=centre, telegram_chat_id=chat_id,
+                    phone=phone, language=language)
+                if password:
+                    staff.set_password(user, password)
+            except DomainError as exc:
+                console.print(f"[red]{exc.message}[/red]")
+                raise typer.Exit(2) from exc
+            await session.commit()
+            console.print(f"created {role} #{user.id} {user.name}"
+                          + (f" at {user.centre_id}" if user.centre_id else ""))
+            return token
+    finally:
+        await engine.dispose()

@@ -1,0 +1,142 @@
+"""What a field worker does to a ticket: accept, change status, reassign, note, reply."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth import session
+from api.dashboard.session import PATH, FormUser
+from bot import alerts
+from bot.notify import accepted as notify_accepted
+from referral import contacts
+from referral import tickets as service
+from referral.casework import StaffUser, Ticket
+from referral.crypto import lookup_hash
+from referral.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from referral.models import utcnow
+
+router = APIRouter()
+REPLY_MAX = 1000
+
+
+def _back(ticket_id: int, **flag: str) -> Response:
+    key, value = next(iter(flag.items()))
+    return RedirectResponse(f"{PATH}/tickets/{ticket_id}?{key}={value}#actions", status_code=303)
+
+
+def _error_key(exc: DomainError, default: str) -> str:
+    if isinstance(exc, Conflict):
+        return "closed"
+    if isinstance(exc, Forbidden):
+        return "forbidden"
+    return default
+
+
+async def _ticket(db: AsyncSession, ticket_id: int, user: StaffUser) -> Ticket | None:
+    try:
+        return await service.get_visible(db, ticket_id, user)
+    except NotFound:
+        return None
+
+
+def _missing(ticket_id: int) -> Response:
+    return RedirectResponse(f"{PATH}/tickets/{ticket_id}", status_code=303)
+
+
+@router.post("/tickets/{ticket_id}/accept")
+async def accept(ticket_id: int, request: Request, user: StaffUser = FormUser,
+                 db: AsyncSession = Depends(session)) -> Response:
+    ticket = await _ticket(db, ticket_id, user)
+    if ticket is None:
+        return _missing(ticket_id)
+    try:
+        taken = service.accept(db, ticket, user)
+    except DomainError as exc:
+        return _back(ticket_id, error=_error_key(exc, "forbidden"))
+    if taken:
+        notify_accepted(db, ticket, request.app.state.services.resources)
+    await db.commit()
+    request.app.state.services.wake_outbox()
+    return _back(ticket_id, done="accepted" if taken else "taken")
+
+
+@router.post("/tickets/{ticket_id}/status")
+async def change_status(ticket_id: int, request: Request, user: StaffUser = FormUser,
+                        status: str = Form(...), reason: str = Form(""),
+                        db: AsyncSession = Depends(session)) -> Response:
+    ticket = await _ticket(db, ticket_id, user)
+    if ticket is None:
+        return _missing(ticket_id)
+    was_accepted = ticket.accepted_at is not None
+    try:
+        service.change_status(db, ticket, status, user, reason=reason or None)
+    except Invalid:
+        return _back(ticket_id, error="reason" if status == "closed" else "status")
+    except DomainError as exc:
+        return _back(ticket_id, error=_error_key(exc, "status"))
+    if not was_accepted and ticket.accepted_at is not None:
+        notify_accepted(db, ticket, request.app.state.services.resources)
+    await db.commit()
+    request.app.state.services.wake_outbox()
+    return _back(ticket_id, done="status")
+
+
+@router.post("/tickets/{ticket_id}/note")
+async def add_note(ticket_id: int, user: StaffUser = FormUser, note: str = Form(""),
+                   db: AsyncSession = Depends(session)) -> Response:
+    ticket = await _ticket(db, ticket_id, user)
+    if ticket is None:
+        return _missing(ticket_id)
+    try:
+        service.add_note(db, ticket, user, note)
+    except DomainError as exc:
+        return _back(ticket_id, error=_error_key(exc, "note"))
+    await db.commit()
+    return _back(ticket_id, done="note")
+
+
+@router.post("/tickets/{ticket_id}/reassign")
+async def reassign(ticket_id: int, request: Request, user: StaffUser = FormUser,
+                   assignee: int = Form(0), db: AsyncSession = Depends(session)) -> Response:
+    ticket = await _ticket(db, ticket_id, user)
+    if ticket is None:
+        return _missing(ticket_id)
+    try:
+        await service.reassign(db, ticket, user, assignee)
+    except Invalid:
+        return _back(ticket_id, error="assignee")
+    except DomainError as exc:
+        return _back(ticket_id, error=_error_key(exc, "assignee"))
+    await alerts.ticket(db, ticket, request.app.state.services.resources)
+    await db.commit()
+    request.app.state.services.wake_outbox()
+    return _back(ticket_id, done="reassigned")
+
+
+@router.post("/tickets/{ticket_id}/reply")
+async def reply(ticket_id: int, request: Request, user: StaffUser = FormUser,
+                text: str = Form(""), db: AsyncSession = Depends(session)) -> Response:
+    """A message to the person on their own channel, kept in the audit trail."""
+    ticket = await _ticket(db, ticket_id, user)
+    if ticket is None:
+        return _missing(ticket_id)
+    if not service.sees_personal_data(user):
+        return _back(ticket_id, error="forbidden")
+    if ticket.status == "closed":
+        return _back(ticket_id, error="closed")
+    text = text.strip()
+    if not text or len(text) > REPLY_MAX:
+        return _back(ticket_id, error="reply")
+    if ticket.address and await contacts.opted_out(
+            db, channel=ticket.channel, user_hash=lookup_hash(ticket.address.strip())):
+        return _back(ticket_id, error="opted_out")
+    if not alerts.to_person(db, ticket, text):
+        return _back(ticket_id, error="unreachable")
+    service.record(db, ticket, "reply", actor=user, note=text, channel=ticket.channel)
+    if ticket.first_contact_at is None:  # a message reaching the person is a first contact
+        ticket.first_contact_at = utcnow()
+    await db.commit()
+    request.app.state.services.wake_outbox()
+    return _back(ticket_id, done="reply")

@@ -1,0 +1,66 @@
+"""The M&E page: counts as bar charts drawn in inline SVG, and the unanswered questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth import session
+from api.dashboard import labels
+from api.dashboard.session import CurrentUser
+from api.dashboard.web import language, render
+from bot.i18n import N_
+from referral import reports
+from referral.casework import Centre, District, StaffUser
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    width: float  # percent of the longest bar
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str  # a msgid
+    bars: list[Bar]
+    translate: bool  # labels are msgids (statuses, needs), not names
+
+
+def bars(counts: dict[str, int], names: dict[str, str] | None = None, *, top: int = 16,
+         keep_order: bool = False) -> list[Bar]:
+    """The largest `top` counts (or all, in their order) as bars scaled to the longest."""
+    items = list(counts.items()) if keep_order else \
+        sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    longest = max((v for _, v in items), default=0) or 1
+    return [Bar((names or {}).get(k, k), v, round(100 * v / longest, 1)) for k, v in items]
+
+
+@router.get("/stats")
+async def stats(request: Request, user: StaffUser = CurrentUser,
+                db: AsyncSession = Depends(session)) -> Response:
+    lang = language(request, user)
+    f = await reports.figures(db, user)
+    centres = {c.id: (c.name_bn if lang == "bn" else c.name_en)
+               for c in (await db.scalars(select(Centre))).all()}
+    districts = {d.name: (d.name_bn if lang == "bn" else d.name)
+                 for d in (await db.scalars(select(District))).all()}
+    status = {k: f.by_status.get(k, 0) for k in labels.STATUS}
+    charts = [
+        Chart(N_("Tickets by status"), bars(status, labels.STATUS, keep_order=True), True),
+        Chart(N_("New tickets per week"), bars(f.by_week, keep_order=True), False),
+        Chart(N_("Tickets by district (top 16)"), bars(f.by_district, districts), False),
+        Chart(N_("Tickets by centre"), bars(f.by_centre, centres), False),
+        Chart(N_("Tickets by gender"), bars(f.by_gender, labels.GENDER), True),
+        Chart(N_("Tickets by need"), bars(f.by_need, labels.NEED), True),
+    ]
+    questions = await reports.unanswered(db) if user.role == "admin" else []
+    return render(request, "stats.html", user=user, figures=f, charts=charts,
+                  questions=questions)

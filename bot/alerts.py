@@ -1,0 +1,108 @@
+"""Messages about tickets, queued in the outbox in the same transaction as the change:
+alerts to organizers (Telegram with buttons, or SMS), escalations to managers, and the
+person's own updates."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_
+from bot.render import Resources
+from referral.casework import StaffUser, Ticket
+from referral.crypto import lookup_hash
+from referral.models import OutboxMessage
+
+_KIND = {"registration": N_("New registration"), "handoff": N_("Wants to talk to a person"),
+         "urgent": N_("URGENT: person may be in danger")}
+_PRIORITY = {"urgent": N_("urgent"), "high": N_("high"), "normal": N_("normal")}
+
+
+def actions(ticket: Ticket) -> list[dict[str, str]]:
+    """The buttons under an alert; the Telegram adapter turns them into inline buttons."""
+    return [{"title": "✅ Accept", "payload": f"ticket:accept:{ticket.id}"},
+            {"title": "📞 Called", "payload": f"ticket:called:{ticket.id}"},
+            {"title": "✔️ Close", "payload": f"ticket:close:{ticket.id}"}]
+
+
+async def recipients(session: AsyncSession, ticket: Ticket, *, managers: bool = False
+                     ) -> list[StaffUser]:
+    """The assignee; the centre's managers when asked or when nobody is assigned; else admins."""
+    people: list[StaffUser] = []
+    if ticket.assignee_id and not managers:
+        assignee = await session.get(StaffUser, ticket.assignee_id)
+        if assignee is not None and assignee.active:
+            people.append(assignee)
+    if managers or not people or ticket.priority == "urgent":
+        query = select(StaffUser).where(StaffUser.active.is_(True))
+        query = query.where(StaffUser.role == "manager", StaffUser.centre_id == ticket.centre_id) \
+            if ticket.centre_id else query.where(StaffUser.role == "admin")
+        people += [p for p in (await session.scalars(query)).all() if p not in people]
+    return people
+
+
+def describe(ticket: Ticket, res: Resources, lang: str) -> str:
+    _ = res.catalogs.gettext
+    lines = [f"{_(lang, _KIND.get(ticket.kind, ticket.kind))}: {ticket.reference} "
+             f"({_(lang, _PRIORITY.get(ticket.priority, ticket.priority))})"]
+    place = ticket.district or _(lang, N_("district not known"))
+    lines.append(place + (f" · {ticket.decision}" if ticket.decision else ""))
+    if ticket.needs:
+        lines.append(_(lang, N_("Needs:")) + " " + ", ".join(ticket.needs))
+    if ticket.phone:
+        lines.append(_(lang, N_("Phone:")) + " " + ticket.phone)
+    return "\n".join(lines)
+
+
+async def ticket(session: AsyncSession, ticket: Ticket, res: Resources, *, updated: bool = False,
+                 reason: str | None = None, managers: bool = False) -> int:
+    """Queue an alert about a ticket to whoever should act on it; the count queued."""
+    sent = 0
+    for person in await recipients(session, ticket, managers=managers):
+        lang = person.language or "bn"
+        text = describe(ticket, res, lang)
+        if updated:
+            text = res.catalogs.gettext(lang, N_("Updated:")) + " " + text
+        if managers:
+            text = res.catalogs.gettext(lang, N_("Not accepted in time:")) + " " + text
+        sent += _queue_staff(session, person, text, lang, actions(ticket))
+    return sent
+
+
+async def message_from_person(session: AsyncSession, ticket: Ticket, res: Resources,
+                              text: str) -> int:
+    """Relay what the person wrote to the organizer working their ticket."""
+    if ticket.assignee_id is None:
+        return 0
+    person = await session.get(StaffUser, ticket.assignee_id)
+    if person is None or not person.active:
+        return 0
+    lang = person.language or "bn"
+    header = res.catalogs.gettext(lang, N_("Message from {reference} (reply to this message to "
+                                           "answer):"), reference=ticket.reference)
+    return _queue_staff(session, person, f"{header}\n{text}", lang, actions(ticket))
+
+
+def _queue_staff(session: AsyncSession, person: StaffUser, text: str, lang: str,
+                 buttons: list[dict[str, str]]) -> int:
+    if person.telegram_chat_id:
+        channel, address = "telegram", person.telegram_chat_id
+    elif person.phone:
+        channel, address, buttons = "sms", person.phone, []
+    else:
+        return 0  # dashboard only
+    session.add(OutboxMessage(channel=channel, user_hash=lookup_hash(f"staff:{person.id}"),
+                              address=address, text=text, buttons=buttons, language=lang,
+                              kind="alert", priority=0, status="pending"))
+    return 1
+
+
+def to_person(session: AsyncSession, ticket: Ticket, text: str) -> bool:
+    """A message to the person of a ticket, on the channel they registered from."""
+    if not ticket.address or ticket.anonymised:
+        return False
+    session.add(OutboxMessage(channel=ticket.channel, user_hash=lookup_hash(ticket.address.strip()),
+                              address=ticket.address, text=text, buttons=[],
+                              language=ticket.language, kind="proactive", priority=1,
+                              status="pending"))
+    return True

@@ -1,0 +1,134 @@
+"""What the dialogue's effects do to the case database, inside the turn's own transaction:
+registering, urgent cases, requests for a person, erasure. Also the facts the dialogue needs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import alerts
+from bot.dialogue import Effect
+from bot.facts import Facts, TicketInfo
+from bot.messages import InboundMessage
+from bot.render import Resources
+from referral import erasure, tickets
+from referral.casework import ConsentRecord, Screening, Ticket
+from referral.contacts import e164, phone_hash
+
+log = logging.getLogger("prottasha.casework")
+PHONE_CHANNELS = ("sms", "whatsapp")
+
+
+async def facts_for(session: AsyncSession, message: InboundMessage, contact_id: int | None,
+                    today: date) -> Facts:
+    ticket = await tickets.open_ticket_for(session, contact_id) if contact_id else None
+    sender = e164(message.user_id) if message.channel in PHONE_CHANNELS else None
+    return Facts(today=today, sender_phone=sender,
+                 open_ticket=TicketInfo(ticket.reference, ticket.status) if ticket else None,
+                 new_reference=tickets.new_reference())
+
+
+async def apply(session: AsyncSession, effects: list[Effect], *, message: InboundMessage,
+                contact_id: int | None, user_hash: str, res: Resources,
+                facts: Facts, inbox_id: int | None = None) -> None:
+    """Carry out the effects that touch cases (flushes; the caller commits)."""
+    for effect in effects:
+        if effect.kind == "register" and contact_id is not None:
+            await _register(session, effect.data, message, contact_id, res, facts)
+        elif effect.kind in ("urgent", "handoff") and contact_id is not None:
+            await _ask_for_a_person(session, effect, message, contact_id, res, facts)
+        elif effect.kind == "erase":
+            await erasure.erase(session, contact_id=contact_id, channel=message.channel,
+                                user_hash=user_hash, keep_inbox_id=inbox_id)
+            log.info("erased", extra={"channel": message.channel})
+
+
+async def _register(session: AsyncSession, data: dict[str, Any], message: InboundMessage,
+                    contact_id: int, res: Resources, facts: Facts) -> None:
+    answers = data["answers"]
+    session.add(ConsentRecord(contact_id=contact_id, version=data["consent_version"], given=True,
+                              channel=message.channel, language=data["language"]))
+    screening = Screening(contact_id=contact_id, answers=answers,
+                          questionnaire_version=data["questionnaire_version"],
+                          rules_version=data["rules_version"], score=data["score"],
+                          decision=data["decision"], reasons=data["reasons"],
+                          channel=message.channel, language=data["language"])
+    session.add(screening)
+    await session.flush()
+    if not data["refer"]:
+        return
+    phone = answers.get("phone")
+    fields = dict(priority=data["priority"], centre_id=data["centre"],
+                  district=answers.get("district"), gender=answers.get("gender"),
+                  needs=list(answers.get("needs") or []), language=data["language"],
+                  phone=phone, phone_hash=phone_hash(phone) if phone else None,
+                  screening_id=screening.id, decision=data["decision"],
+                  reasons=data["reasons"], rules_version=data["rules_version"],
+                  channel=message.channel, address=message.user_id)
+    existing = await tickets.open_ticket_for(session, contact_id)
+    if existing is not None:
+        moved = existing.centre_id != fields["centre_id"]
+        for key, value in fields.items():
+            setattr(existing, key, value)
+        tickets.record(session, existing, "updated", who="person", screening=screening.id)
+        if moved or existing.assignee_id is None:
+            organizer = await tickets.route(session, existing.centre_id)
+            if organizer is not None:
+                tickets.assign(session, existing, organizer)
+        await session.flush()
+        await alerts.ticket(session, existing, res, updated=True)
+        return
+    ticket = await tickets.create(session, reference=data["reference"] or tickets.new_reference(),
+                                  kind="registration", contact_id=contact_id, **fields)
+    await alerts.ticket(session, ticket, res)
+
+
+async def _ask_for_a_person(session: AsyncSession, effect: Effect, message: InboundMessage,
+                            contact_id: int, res: Resources, facts: Facts) -> None:
+    """Urgent danger or a request to talk: the open ticket is raised, or a new one made."""
+    priority = "urgent" if effect.kind == "urgent" else effect.data.get("priority", "high")
+    existing = await tickets.open_ticket_for(session, contact_id)
+    if existing is not None:
+        if _rank(priority) < _rank(existing.priority):
+            existing.priority = priority
+        tickets.record(session, existing, effect.kind, who="person",
+                       reason=effect.data.get("kind"))
+        await session.flush()
+        await alerts.ticket(session, existing, res, updated=True, reason=effect.kind)
+        return
+    district = effect.data.get("district")
+    centre = res.library.centre_for_district(district) if district else None
+    phone = facts.sender_phone
+    ticket = await tickets.create(
+        session, reference=facts.new_reference or tickets.new_reference(), kind=effect.kind,
+        contact_id=contact_id, priority=priority, centre_id=centre.id if centre else None,
+        district=district, needs=["counselling"] if effect.data.get("kind") == "self_harm" else [],
+        language=effect.data.get("language", "bn"), phone=phone,
+        phone_hash=phone_hash(phone) if phone else None, channel=message.channel,
+        address=message.user_id, reasons=[], decision=None)
+    await alerts.ticket(session, ticket, res, reason=effect.kind)
+
+
+async def relay(session: AsyncSession, message: InboundMessage, contact_id: int, inbox_id: int,
+                res: Resources) -> bool:
+    """A person writing while their ticket is being worked: the organizer sees it (a helpdesk's
+    two-way relay); menu numbers and button presses are not relayed."""
+    text = message.text.strip()
+    if not text or text.isdigit() or ":" in text and text.split(":", 1)[0].isalpha():
+        return False
+    ticket = await tickets.open_ticket_for(session, contact_id)
+    if ticket is None or ticket.accepted_at is None:
+        return False
+    tickets.record(session, ticket, "message", who="person", inbox=inbox_id)
+    await alerts.message_from_person(session, ticket, res, text)
+    return True
+
+
+def _rank(priority: str) -> int:
+    return {"urgent": 0, "high": 1, "normal": 2}.get(priority, 3)
+
+
+__all__ = ["apply", "facts_for", "Ticket"]

@@ -1,0 +1,1 @@
+"""Multi-step conversations (the returnee questionnaire) as data plus small validators."""

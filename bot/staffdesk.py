@@ -1,0 +1,145 @@
+"""Field organizers on Telegram: buttons under alerts (Accept, Called, Close), `/tickets`, and a
+reply to an alert relayed to the person. Their chats never reach the returnees' dialogue."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import alerts
+from bot.i18n import N_
+from bot.render import Resources
+from referral import tickets
+from referral.casework import OPEN_STATUSES, StaffUser, Ticket
+from referral.crypto import lookup_hash
+from referral.errors import DomainError
+from referral.models import OutboxMessage
+
+log = logging.getLogger("prottasha.staffdesk")
+CLOSE_REASONS = ("support_completed", "not_reachable", "dropout", "cancelled", "duplicate")
+_REASON_TITLES = {"support_completed": N_("Support completed"),
+                  "not_reachable": N_("Not reachable"), "dropout": N_("Dropped out"),
+                  "cancelled": N_("Cancelled"), "duplicate": N_("Duplicate")}
+
+
+class StaffDesk:
+    def __init__(self, *, sessionmaker: async_sessionmaker, resources: Resources) -> None:
+        self.sessionmaker = sessionmaker
+        self.res = resources
+
+    async def staff_for_chat(self, chat_id: str) -> StaffUser | None:
+        async with self.sessionmaker() as session:
+            return await session.scalar(select(StaffUser).where(
+                StaffUser.telegram_chat_id == chat_id, StaffUser.active.is_(True)))
+
+    async def handle(self, user: StaffUser, text: str, *, reply_to: str | None = None) -> int:
+        """One message or button press from a staff member; replies go to the outbox."""
+        async with self.sessionmaker() as session:
+            user = await session.get(StaffUser, user.id) or user
+            try:
+                answer, buttons = await self._act(session, user, text.strip(), reply_to)
+            except DomainError as exc:
+                await session.rollback()
+                answer, buttons = exc.message, []
+            self._reply(session, user, answer, buttons)
+            await session.commit()
+        return 1
+
+    async def _act(self, session: AsyncSession, user: StaffUser, text: str,
+                   reply_to: str | None) -> tuple[str, list[dict[str, str]]]:
+        _ = self.res.catalogs.gettext
+        lang = user.language or "bn"
+        if reply_to is not None and not text.startswith(("/", "ticket:")):
+            ticket = await self._ticket_of_alert(session, user, reply_to)
+            if ticket is None:
+                return _(lang, N_("Reply to a ticket alert to write to that person.")), []
+            return await self._relay(session, user, ticket, text)
+        if text.startswith("ticket:"):
+            return await self._button(session, user, text)
+        if text.lower() in ("/tickets", "tickets"):
+            return await self._list(session, user)
+        return _(lang, N_("Send /tickets for your open tickets. To write to a person, reply to "
+                          "their ticket alert.")), []
+
+    async def _button(self, session: AsyncSession, user: StaffUser,
+                      payload: str) -> tuple[str, list[dict[str, str]]]:
+        _, action, ticket_id, *rest = payload.split(":") + [""]
+        if not ticket_id.isdigit():
+            return "?", []
+        ticket = await tickets.get_visible(session, int(ticket_id), user)
+        lang = user.language or "bn"
+        say = self.res.catalogs.gettext
+        if action == "show":
+            tickets.record(session, ticket, "viewed", actor=user)
+            return alerts.describe(ticket, self.res, lang), alerts.actions(ticket)
+        if action == "accept":
+            if tickets.accept(session, ticket, user):
+                from bot.notify import accepted
+
+                accepted(session, ticket, self.res)
+                return say(lang, N_("Accepted {reference}. The person has been told."),
+                           reference=ticket.reference), []
+            return say(lang, N_("{reference} was already accepted."),
+                       reference=ticket.reference), []
+        if action == "called":
+            tickets.change_status(session, ticket, "contacted", user)
+            return say(lang, N_("{reference}: marked as contacted."),
+                       reference=ticket.reference), []
+        if action == "close":
+            return say(lang, N_("Why close {reference}?"), reference=ticket.reference), [
+                {"title": say(lang, _REASON_TITLES[r]),
+                 "payload": f"ticket:closewith:{ticket.id}:{r}"} for r in CLOSE_REASONS]
+        if action == "closewith" and rest and rest[0] in CLOSE_REASONS:
+            tickets.change_status(session, ticket, "closed", user, reason=rest[0])
+            return say(lang, N_("{reference} is closed."), reference=ticket.reference), []
+        return "?", []
+
+    async def _list(self, session: AsyncSession, user: StaffUser
+                    ) -> tuple[str, list[dict[str, str]]]:
+        lang = user.language or "bn"
+        query = select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
+        query = query.where(Ticket.assignee_id == user.id) if user.role == "organizer" \
+            else tickets.scoped(query, user)
+        rows = (await session.scalars(query.order_by(Ticket.priority != "urgent",
+                                                     Ticket.id.desc()).limit(10))).all()
+        say = self.res.catalogs.gettext
+        if not rows:
+            return say(lang, N_("You have no open tickets.")), []
+        header = say(lang, N_("Your open tickets:"))
+        return header, [{"title": f"{t.reference} · {t.district or '?'} · {t.status}",
+                         "payload": f"ticket:show:{t.id}"} for t in rows]
+
+    async def _relay(self, session: AsyncSession, user: StaffUser, ticket: Ticket,
+                     text: str) -> tuple[str, list[dict[str, str]]]:
+        say = self.res.catalogs.gettext
+        lang = user.language or "bn"
+        if not text or not alerts.to_person(session, ticket, text):
+            return say(lang, N_("This person cannot be reached here any more.")), []
+        tickets.record(session, ticket, "reply", actor=user, note=text)
+        if ticket.first_contact_at is None and ticket.status in ("new", "assigned"):
+            tickets.change_status(session, ticket, "contacted", user)
+        return say(lang, N_("Sent to the person of {reference}."),
+                   reference=ticket.reference), []
+
+    async def _ticket_of_alert(self, session: AsyncSession, user: StaffUser,
+                               provider_id: str) -> Ticket | None:
+        """The ticket an alert was about: its buttons carry the ticket's id."""
+        row = await session.scalar(select(OutboxMessage).where(
+            OutboxMessage.provider_id == provider_id, OutboxMessage.channel == "telegram"))
+        if row is None or row.address != user.telegram_chat_id:
+            return None
+        ids = {b["payload"].split(":")[2] for b in row.buttons or []
+               if b.get("payload", "").startswith("ticket:")}
+        if len(ids) != 1:
+            return None
+        return await tickets.get_visible(session, int(ids.pop()), user)
+
+    def _reply(self, session: AsyncSession, user: StaffUser, text: str,
+               buttons: list[dict[str, str]]) -> None:
+        assert user.telegram_chat_id is not None
+        session.add(OutboxMessage(channel="telegram", user_hash=lookup_hash(f"staff:{user.id}"),
+                                  address=user.telegram_chat_id, text=text, buttons=buttons,
+                                  language=user.language or "bn", kind="reply", priority=0,
+                                  status="pending"))

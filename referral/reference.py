@@ -1,0 +1,43 @@
+"""Centres and the districts each serves, loaded from content/reference/ into the database, and
+the invented demo staff that let `make run` show routing without any set-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral.casework import Centre, District, StaffUser
+
+
+async def sync(session: AsyncSession, reference_dir: Path) -> int:
+    """Insert or update every centre and district from the YAML files (flushes)."""
+    centres = yaml.safe_load((reference_dir / "centres.yml").read_text(encoding="utf-8")) or []
+    districts = yaml.safe_load((reference_dir / "districts.yml").read_text(encoding="utf-8")) or []
+    for c in centres:
+        centre = await session.get(Centre, c["id"]) or Centre(id=c["id"])
+        centre.name_en, centre.name_bn = c["name"]["en"], c["name"]["bn"]
+        centre.phone_key = c.get("phone")
+        session.add(centre)
+    await session.flush()
+    for d in districts:
+        district = await session.get(District, d["name"]) or District(name=d["name"])
+        district.name_bn, district.division, district.centre_id = d["bn"], d["division"], d["centre"]
+        session.add(district)
+    await session.flush()
+    return len(districts)
+
+
+async def ensure_demo_staff(session: AsyncSession) -> int:
+    """One invented organizer per centre, only when there are no staff at all (development)."""
+    if await session.scalar(select(func.count()).select_from(StaffUser)):
+        return 0
+    centres = (await session.scalars(select(Centre).order_by(Centre.id))).all()
+    for centre in centres:
+        session.add(StaffUser(name=f"Demo organizer, {centre.name_en} (invented)",
+                              role="organizer", centre_id=centre.id, active=True,
+                              failed_logins=0, language="bn"))
+    await session.flush()
+    return len(centres)

@@ -1,0 +1,179 @@
+"""Tickets: references, routing to the least-loaded organizer, status changes with an audit
+trail, and who may see what. Functions flush; the caller commits."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral.casework import OPEN_STATUSES, TICKET_STATUSES, StaffUser, Ticket, TicketEvent
+from referral.errors import Conflict, Forbidden, Invalid, NotFound
+from referral.models import utcnow
+
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O or 1/I/L: read over the phone
+CLOSING_REASONS = ("support_completed", "cancelled", "dropout", "duplicate", "not_reachable",
+                   "erased")
+
+
+def new_reference() -> str:
+    return "PR-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))
+
+
+async def route(session: AsyncSession, centre_id: str | None) -> StaffUser | None:
+    """The centre's organizer with the fewest open tickets; ties: assigned longest ago."""
+    if centre_id is None:
+        return None
+    open_count = (select(func.count(Ticket.id)).where(Ticket.assignee_id == StaffUser.id,
+                                                      Ticket.status.in_(OPEN_STATUSES))
+                  .scalar_subquery())
+    last = select(func.max(Ticket.assigned_at)).where(Ticket.assignee_id == StaffUser.id) \
+        .scalar_subquery()
+    query = (select(StaffUser)
+             .where(StaffUser.role == "organizer", StaffUser.centre_id == centre_id,
+                    StaffUser.active.is_(True))
+             .order_by(open_count, last.is_not(None), last, StaffUser.id).limit(1))
+    return await session.scalar(query)
+
+
+async def open_ticket_for(session: AsyncSession, contact_id: int) -> Ticket | None:
+    return await session.scalar(
+        select(Ticket).where(Ticket.contact_id == contact_id, Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id.desc()).limit(1))
+
+
+def record(session: AsyncSession, ticket: Ticket, kind: str, *, actor: StaffUser | None = None,
+           who: str | None = None, note: str | None = None, **data: Any) -> TicketEvent:
+    """An entry in the ticket's audit trail."""
+    event = TicketEvent(ticket_id=ticket.id, actor_id=actor.id if actor else None,
+                        actor=who or ("staff" if actor else "system"), kind=kind, data=data,
+                        note=note)
+    session.add(event)
+    return event
+
+
+async def create(session: AsyncSession, **fields: Any) -> Ticket:
+    """A new ticket, assigned to the centre's least-loaded organizer when there is one."""
+    ticket = Ticket(status="new", anonymised=False, **fields)
+    session.add(ticket)
+    await session.flush()
+    record(session, ticket, "created", who="person", priority=ticket.priority,
+           ticket_kind=ticket.kind)
+    organizer = await route(session, ticket.centre_id)
+    if organizer is not None:
+        assign(session, ticket, organizer)
+    await session.flush()
+    return ticket
+
+
+def assign(session: AsyncSession, ticket: Ticket, organizer: StaffUser, *,
+           actor: StaffUser | None = None) -> None:
+    ticket.assignee_id = organizer.id
+    ticket.assigned_at = utcnow()
+    ticket.accepted_at = None
+    ticket.escalated_at = None
+    if ticket.status == "new":
+        ticket.status = "assigned"
+    record(session, ticket, "assigned", actor=actor, assignee=organizer.id)
+
+
+def can_see(user: StaffUser, ticket: Ticket) -> bool:
+    return user.role == "admin" or (ticket.centre_id is not None
+                                    and ticket.centre_id == user.centre_id)
+
+
+def sees_personal_data(user: StaffUser) -> bool:
+    """Organizers and managers call people; admins work with figures, not phone numbers."""
+    return user.role in ("organizer", "manager")
+
+
+def scoped(query: Select[Any], user: StaffUser) -> Select[Any]:
+    if user.role == "admin":
+        return query
+    return query.where(Ticket.centre_id == user.centre_id)
+
+
+async def get_visible(session: AsyncSession, ticket_id: int, user: StaffUser) -> Ticket:
+    ticket = await session.get(Ticket, ticket_id)
+    # Another centre's ticket looks the same as a missing one: its existence is not disclosed.
+    if ticket is None or not can_see(user, ticket):
+        raise NotFound(f"no ticket {ticket_id}")
+    return ticket
+
+
+def accept(session: AsyncSession, ticket: Ticket, user: StaffUser) -> bool:
+    """The assigned organizer (or a manager) takes the ticket; False when it was already taken."""
+    _may_work(ticket, user)
+    if ticket.accepted_at is not None:
+        return False
+    if ticket.assignee_id != user.id and user.role == "organizer":
+        assign(session, ticket, user, actor=user)
+    ticket.accepted_at = utcnow()
+    record(session, ticket, "accepted", actor=user)
+    return True
+
+
+def change_status(session: AsyncSession, ticket: Ticket, status: str, user: StaffUser, *,
+                  reason: str | None = None) -> None:
+    _may_work(ticket, user)
+    if status not in TICKET_STATUSES:
+        raise Invalid(f"status must be one of {', '.join(TICKET_STATUSES)}")
+    if status == "closed" and reason not in CLOSING_REASONS:
+        raise Invalid(f"closing needs a reason: one of {', '.join(CLOSING_REASONS[:-1])}")
+    if status == ticket.status:
+        return
+    now = utcnow()
+    if status in ("contacted", "in_progress", "referred") and ticket.first_contact_at is None:
+        ticket.first_contact_at = now
+    if ticket.accepted_at is None and status != "new":
+        ticket.accepted_at = now
+    previous, ticket.status = ticket.status, status
+    if status == "closed":
+        ticket.closed_at, ticket.closing_reason = now, reason
+    record(session, ticket, "status", actor=user, before=previous, after=status, reason=reason)
+
+
+def add_note(session: AsyncSession, ticket: Ticket, user: StaffUser, note: str) -> None:
+    note = note.strip()
+    if not note or len(note) > 4000:
+        raise Invalid("a note has 1 to 4000 characters")
+    record(session, ticket, "note", actor=user, note=note)
+
+
+async def reassign(session: AsyncSession, ticket: Ticket, user: StaffUser,
+                   assignee_id: int) -> StaffUser:
+    if user.role == "organizer":
+        raise Forbidden("only a manager or an admin can reassign a ticket")
+    organizer = await session.get(StaffUser, assignee_id)
+    if organizer is None or not organizer.active or organizer.role != "organizer" \
+            or organizer.centre_id != ticket.centre_id:
+        raise Invalid("the assignee must be an active organizer of the ticket's centre")
+    _open(ticket)
+    assign(session, ticket, organizer, actor=user)
+    return organizer
+
+
+def _open(ticket: Ticket) -> None:
+    if ticket.status == "closed":
+        raise Conflict("the ticket is closed")
+
+
+def _may_work(ticket: Ticket, user: StaffUser) -> None:
+    _open(ticket)
+    if not can_see(user, ticket):
+        raise NotFound(f"no ticket {ticket.id}")
+
+
+def due_for_escalation(now: datetime, *, normal_hours: int = 24, urgent_hours: int = 1) -> Any:
+    """Assigned, not accepted within the time its priority allows, not escalated yet."""
+    from datetime import timedelta
+
+    return and_(
+        Ticket.status == "assigned", Ticket.accepted_at.is_(None), Ticket.escalated_at.is_(None),
+        or_(and_(Ticket.priority == "urgent",
+                 Ticket.assigned_at <= now - timedelta(hours=urgent_hours)),
+            and_(Ticket.priority != "urgent",
+                 Ticket.assigned_at <= now - timedelta(hours=normal_hours))))
