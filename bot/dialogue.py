@@ -58,6 +58,11 @@ def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
                     answers=dict(state.answers), pending=list(state.pending))
     plain = message.channel in PLAIN_TEXT_CHANNELS
     text = " ".join(message.text.split())
+    stale = state.flow == register.FLOW and not state.flow_paused and _stale(state, facts.today)
+    if stale:
+        # Weeks later, "hello" is not the answer to the question asked then: the
+        # questionnaire waits (REG resumes it) and the message is read as new.
+        state.flow_paused = True
     in_flow = state.flow == register.FLOW and not state.flow_paused
     target = _choice(state, text, in_flow=in_flow)
     if target is None and not in_flow:  # the questionnaire keeps the language it started in
@@ -65,7 +70,16 @@ def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
     lang = state.lang or DEFAULT_LANGUAGE
     state.lang = lang
     ctx = _Ctx(res=res, state=state, lang=lang, plain=plain, parse=parse, facts=facts)
-    danger = res.safety.urgent(text)
+    turn = _route(ctx, text, target, in_flow)
+    if stale and turn.state.flow_paused:
+        turn.replies.append(register.paused_note(ctx))
+    return turn
+
+
+def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
+    """Who answers this message: safety, a choice, erasure, the questionnaire, or the NLU."""
+    state, parse = ctx.state, ctx.parse
+    danger = ctx.res.safety.urgent(text)
     if danger:
         return ctx.safety(danger)
     if target is not None:
@@ -93,6 +107,15 @@ def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
         if district:
             return ctx.centre(district)
     return ctx.intent(parse.get("intent", {}).get("name") or "nlu_fallback", text)
+
+
+def _stale(state: State, today: date) -> bool:
+    if not state.flow_date:
+        return False
+    try:
+        return (today - date.fromisoformat(state.flow_date)).days >= register.STALE_DAYS
+    except ValueError:
+        return False
 
 
 def _choice(state: State, text: str, *, in_flow: bool = False) -> str | None:

@@ -38,12 +38,13 @@ class StaffDesk:
         """One message or button press from a staff member; replies go to the outbox."""
         async with self.sessionmaker() as session:
             user = await session.get(StaffUser, user.id) or user
+            to = (user.id, user.telegram_chat_id or "", user.language or "bn")
             try:
                 answer, buttons = await self._act(session, user, text.strip(), reply_to)
             except DomainError as exc:
-                await session.rollback()
+                await session.rollback()  # nothing half-done; the organizer is told why
                 answer, buttons = exc.message, []
-            self._reply(session, user, answer, buttons)
+            self._reply(session, to, answer, buttons)
             await session.commit()
         return 1
 
@@ -51,17 +52,22 @@ class StaffDesk:
                    reply_to: str | None) -> tuple[str, list[dict[str, str]]]:
         _ = self.res.catalogs.gettext
         lang = user.language or "bn"
-        if reply_to is not None and not text.startswith(("/", "ticket:")):
+        note = _note(text)
+        if reply_to is not None and (note is not None or not text.startswith(("/", "ticket:"))):
             ticket = await self._ticket_of_alert(session, user, reply_to)
             if ticket is None:
                 return _(lang, N_("Reply to a ticket alert to write to that person.")), []
+            if note is not None:  # "/note ..." in reply to an alert: for the case file only
+                tickets.add_note(session, ticket, user, note)
+                return _(lang, N_("Note added to {reference}."), reference=ticket.reference), []
             return await self._relay(session, user, ticket, text)
         if text.startswith("ticket:"):
             return await self._button(session, user, text)
-        if text.lower() in ("/tickets", "tickets"):
+        first = text.split(maxsplit=1)[0].split("@", 1)[0].lower() if text else ""
+        if first in ("/tickets", "tickets"):
             return await self._list(session, user)
         return _(lang, N_("Send /tickets for your open tickets. To write to a person, reply to "
-                          "their ticket alert.")), []
+                          "their ticket alert; to add a note, reply with /note and the text.")), []
 
     async def _button(self, session: AsyncSession, user: StaffUser,
                       payload: str) -> tuple[str, list[dict[str, str]]]:
@@ -136,10 +142,18 @@ class StaffDesk:
             return None
         return await tickets.get_visible(session, int(ids.pop()), user)
 
-    def _reply(self, session: AsyncSession, user: StaffUser, text: str,
+    def _reply(self, session: AsyncSession, to: tuple[int, str, str], text: str,
                buttons: list[dict[str, str]]) -> None:
-        assert user.telegram_chat_id is not None
-        session.add(OutboxMessage(channel="telegram", user_hash=lookup_hash(f"staff:{user.id}"),
-                                  address=user.telegram_chat_id, text=text, buttons=buttons,
-                                  language=user.language or "bn", kind="reply", priority=0,
+        user_id, chat_id, language = to
+        session.add(OutboxMessage(channel="telegram", user_hash=lookup_hash(f"staff:{user_id}"),
+                                  address=chat_id, text=text, buttons=buttons,
+                                  language=language, kind="reply", priority=0,
                                   status="pending"))
+
+
+def _note(text: str) -> str | None:
+    """The text of "/note ..." (or "note: ..."), else None."""
+    for prefix in ("/note", "note:", "নোট:"):
+        if text.lower().startswith(prefix):
+            return text[len(prefix):].strip()
+    return None

@@ -30,6 +30,7 @@ class State:
     step: str | None = None  # the question waiting for an answer
     answers: dict[str, Any] = field(default_factory=dict)  # personal data: stored encrypted
     flow_paused: bool = False  # the person left for the menu; REG resumes
+    flow_date: str | None = None  # ISO date of the last answer: an old questionnaire waits
     pending: list[str] = field(default_factory=list)  # district candidates offered
     safety: bool = False  # self-harm or danger seen in this conversation
     district: str | None = None  # known from a question or an answer, for routing

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.dialogue import Turn, _Ctx
 
 FLOW = "register"
+STALE_DAYS = 2  # a questionnaire untouched this long waits for REG instead of taking answers
 # An informational question in the middle of the questionnaire is answered when the NLU is this
 # sure, and the questionnaire waits; below it, the message is taken as an answer and re-asked.
 DETOUR_CONFIDENCE = 0.9
@@ -35,14 +36,17 @@ def start(ctx: _Ctx) -> Turn:
     st = ctx.state
     if st.flow == FLOW and st.step and st.step != "consent":
         st.flow_paused = False
+        st.flow_date = ctx.facts.today.isoformat()
         return ctx.turn(_say(ctx, "resumed"), *ask(ctx, st.step))
     st.flow, st.step, st.answers, st.flow_paused, st.pending = FLOW, "consent", {}, False, []
+    st.flow_date = ctx.facts.today.isoformat()
     return ctx.turn(*ask(ctx, "consent"))
 
 
 def answer(ctx: _Ctx, text: str) -> Turn:
     """One answer to the question waiting."""
     st, q = ctx.state, ctx.res.questionnaire
+    st.flow_date = ctx.facts.today.isoformat()
     lowered = " ".join(text.lower().split())
     if lowered in q.nav["restart"]:
         st.step, st.answers, st.pending = "returned", {"consent": "yes"}, []
@@ -109,6 +113,11 @@ def _pick(ctx: _Ctx, text: str) -> Any:
         return names[int(digits) - 1]
     ctx.state.pending = []
     return _validate(ctx, step, text)
+
+
+def paused_note(ctx: _Ctx) -> OutboundMessage:
+    """The reminder that a questionnaire waits for REG."""
+    return _say(ctx, "paused")
 
 
 def _detour(ctx: _Ctx, step: Any) -> Turn | None:

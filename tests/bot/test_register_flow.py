@@ -194,3 +194,19 @@ def test_reintegration_support_offers_registration(res: Resources) -> None:
     assert p.state.awaiting == "offer_register"
     p.say("yes", intent="affirm", language="en")
     assert p.state.flow == "register" and p.state.step == "consent"
+
+
+def test_a_questionnaire_abandoned_for_weeks_waits_for_reg(res: Resources) -> None:
+    p = Person(res, lang="en")
+    p.say("REG", language="en")
+    p.say("1")
+    p.say("1")
+    assert p.state.step == "country"
+    p.facts = Facts(today=date(2026, 12, 30), sender_phone=SENDER, new_reference="PR-LATE")
+    hello = p.say("hello", intent="greet", language="en")
+    assert p.state.flow_paused and p.state.step == "country"  # nothing lost
+    assert "Prottasha" in p.last(hello)  # answered as a new message, not as a country
+    assert "REG" in hello.replies[-1].text  # and told how to go on
+    resumed = p.say("REG", language="en")
+    assert not p.state.flow_paused and "continue" in p.last(resumed).lower()
+    assert "country" in p.last(resumed).lower()

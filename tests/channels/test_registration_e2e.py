@@ -158,12 +158,25 @@ def test_organizer_works_the_ticket_from_telegram(client: TestClient, bot_api: B
     ticket = query(client, lambda s: s.scalar(select(Ticket)))
     assert ticket.status == "contacted" and ticket.first_contact_at is not None
 
+    # "/note ..." in reply to the alert goes to the case file, not to the person
+    client.post("/webhooks/telegram",
+                json=tg_message("/note Needs a visit about the loan", 9103, reply_to=alert_id),
+                headers=headers)
+    from referral.casework import TicketEvent
+
+    async def notes(s: Any) -> list[str | None]:
+        rows = await s.scalars(select(TicketEvent).where(TicketEvent.kind == "note"))
+        return [e.note for e in rows.all()]
+
+    assert query(client, notes) == ["Needs a visit about the loan"]
+    assert len(twilio_api.sent(1)) == 1  # still only the one relayed reply
+
     # the person's answer reaches the organizer on Telegram
     text_all(client, ["ঠিক আছে, ধন্যবাদ আপা"], PHONE, "SMtgback")
-    assert any("ধন্যবাদ আপা" in m["text"] for m in bot_api.sent(4))
+    assert any("ধন্যবাদ আপা" in m["text"] for m in bot_api.sent(5))
 
     # the returnees' dialogue never answers the organizer's own chat: no menu, no fallback
-    to_organizer = [m["text"] for m in bot_api.sent(4) if str(m["chat_id"]) == "7001"]
+    to_organizer = [m["text"] for m in bot_api.sent(5) if str(m["chat_id"]) == "7001"]
     assert to_organizer and not any("নম্বর লিখে বেছে নিন" in t or "বুঝতে পারিনি" in t
                                     for t in to_organizer)
 
