@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 
 from api.errors import ApiError
 from bot.messages import InboundMessage
+from bot.service import person_key
+from referral import outbox
 
 STATIC = Path(__file__).resolve().parent / "static"
 router = APIRouter()
@@ -40,6 +42,20 @@ class WebchatReply(BaseModel):
 @router.get("/", include_in_schema=False)
 async def page() -> FileResponse:
     return FileResponse(STATIC / "chat.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/webchat/messages", response_model=WebchatReply)
+async def waiting_messages(user_id: str, request: Request) -> WebchatReply:
+    """Messages that came for this web chat user meanwhile (a field organizer's reply); the
+    page asks every few seconds, since a browser cannot be written to first."""
+    services = request.app.state.services
+    if not 1 <= len(user_id) <= 128:
+        raise ApiError("user_id must have 1 to 128 characters", status=422, code="invalid_request")
+    async with services.sessionmaker() as session:
+        rows = await outbox.pick_up(session, channel="webchat", user_hash=person_key(user_id))
+        await session.commit()
+    return WebchatReply(messages=[MessageOut(text=r.text, buttons=[
+        ButtonOut(title=b["title"], payload=b["payload"]) for b in r.buttons]) for r in rows])
 
 
 @router.post("/webchat/messages", response_model=WebchatReply)

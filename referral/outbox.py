@@ -42,8 +42,13 @@ def enqueue(session: AsyncSession, *, channel: str, user_hash: str, address: str
     return row
 
 
+# Channels the person's own client fetches from (the web chat page polls): never pushed.
+PULL_CHANNELS = ("webchat", "cli")
+
+
 def _ready(now: datetime, lease: timedelta) -> Any:
     pending = and_(OutboxMessage.status == "pending",
+                   OutboxMessage.channel.notin_(PULL_CHANNELS),
                    or_(OutboxMessage.available_at.is_(None), OutboxMessage.available_at <= now))
     abandoned = and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease)
     return or_(pending, abandoned)
@@ -106,3 +111,17 @@ async def record_delivery(session: AsyncSession, *, provider_id: str, status: st
     if error:
         row.last_error = error[:200]
     return row
+
+
+async def pick_up(session: AsyncSession, *, channel: str, user_hash: str) -> list[OutboxMessage]:
+    """Messages waiting for a pull channel's client (a staff reply to a web chat user),
+    marked sent as they are handed over (flushes; the caller commits)."""
+    rows = list(await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.channel == channel,
+                                    OutboxMessage.user_hash == user_hash,
+                                    OutboxMessage.status == "pending")
+        .order_by(OutboxMessage.id)))
+    for row in rows:
+        row.status, row.sent_at = "sent", utcnow()
+    await session.flush()
+    return rows

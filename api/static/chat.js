@@ -74,6 +74,21 @@
     }
   }
 
+  // Replies from a field organizer arrive later: ask for them every few seconds.
+  async function poll() {
+    try {
+      const res = await fetch("/webchat/messages?user_id=" + encodeURIComponent(userId()));
+      if (res.ok) {
+        const data = await res.json();
+        for (const m of data.messages) {
+          bubble(m.text, "bot");
+          buttons(m.buttons);
+        }
+      }
+    } catch (e) { /* offline: try again next time */ }
+  }
+  setInterval(poll, 8000);
+
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const text = input.value.trim();

@@ -129,3 +129,26 @@ def test_logs_carry_no_personal_data(client: TestClient, caplog: pytest.LogCaptu
     joined = "\n".join(lines)
     for leak in ("01712", "345678", "Rahima", "আমার"):
         assert leak not in joined
+
+
+def test_a_later_message_is_picked_up_once(client: TestClient) -> None:
+    """A field organizer's reply to a web chat user waits until the page asks for it."""
+    from bot.service import person_key
+    from referral.models import OutboxMessage
+
+    chat(client, "hello", user="web-later")
+
+    async def queue() -> None:
+        async with client.app.state.services.sessionmaker() as s:  # type: ignore[attr-defined]
+            s.add(OutboxMessage(channel="webchat", user_hash=person_key("web-later"),
+                                address="web-later", text="আমি রিনা, মাঠকর্মী।", buttons=[],
+                                language="bn", kind="proactive", priority=1, status="pending"))
+            await s.commit()
+
+    client.portal.call(queue)  # type: ignore[union-attr]
+    first = client.get("/webchat/messages", params={"user_id": "web-later"}).json()
+    assert [m["text"] for m in first["messages"]] == ["আমি রিনা, মাঠকর্মী।"]
+    assert client.get("/webchat/messages", params={"user_id": "web-later"}).json() == \
+        {"messages": []}
+    assert client.get("/webchat/messages", params={"user_id": "other"}).json() == {"messages": []}
+    assert client.get("/webchat/messages").status_code == 422
