@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -32,6 +32,7 @@ from referral.crypto import lookup_hash
 from referral.models import InboxMessage, OutboxMessage, utcnow
 
 log = logging.getLogger("prottasha.conversation")
+ADVISORY_SPACE = 7421  # the first key of our advisory locks, so they meet no one else's
 PHONE_CHANNELS = frozenset({"sms", "whatsapp"})  # the address is the phone: one contact for both
 
 
@@ -153,6 +154,11 @@ class Conversations:
         intent = parse.get("intent") or {}
         key = state_key(contact_id)
         async with self.sessionmaker() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # Several API processes: one turn per person at a time across all of them
+                # (the asyncio lock only covers this process). Released at commit.
+                await session.execute(text("SELECT pg_advisory_xact_lock(:space, :person)"),
+                                      {"space": ADVISORY_SPACE, "person": contact_id})
             state = await self.store.load(session, key)
             facts = await casework.facts_for(session, message, contact_id, date.today())
             turn = respond(state=state, message=message, parse=parse, res=self.resources,

@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 from api.errors import ApiError
 from bot.channels import as_text, sms_plan, whatsapp_plan
 from bot.channels.twiml import twiml
+from bot.i18n import N_
 from bot.messages import InboundMessage
 from referral import contacts
 from referral.outbox import record_delivery
@@ -21,6 +22,7 @@ from referral.outbox import record_delivery
 log = logging.getLogger("prottasha.twilio")
 router = APIRouter(prefix="/webhooks/twilio", tags=["webhooks"])
 OPTED_OUT = "21610"
+TEXT_ONLY = N_("I can only read text. Please write your question.")
 
 
 async def signed_form(request: Request) -> dict[str, str]:
@@ -70,8 +72,11 @@ async def _inbound(request: Request, form: dict[str, str], channel: str) -> Resp
         return _twiml([])  # a 200: Twilio would only send the same thing again
     if not text:
         media = form.get("NumMedia", "0")
-        log.info("no_text", extra={"channel": channel, "count": int(media) if media.isdigit()
-                                   else 0})
+        count = int(media) if media.isdigit() else 0
+        log.info("no_text", extra={"channel": channel, "count": count})
+        if count:  # a photo or a voice note: say, in both languages, that we read text only
+            catalogs = services.resources.catalogs
+            return _twiml([" / ".join(catalogs.gettext(lang, TEXT_ONLY) for lang in ("bn", "en"))])
         return _twiml([])
     settings = services.settings
     # E.164, so the same phone on SMS and WhatsApp is one person.

@@ -218,8 +218,6 @@ def test_whatsapp_proactive_messages_use_whatsapp_addresses(client: TestClient,
 
 @pytest.mark.parametrize("params", [
     {"Body": "hello"},  # no sender, no id
-    {"MessageSid": "SM-m", "From": "+8801712345678", "Body": "", "NumMedia": "1",
-     "MediaUrl0": "https://example.org/photo.jpg"},  # a photo only
     {"MessageSid": "SM-e", "From": "+8801712345678"},
 ])
 def test_unusable_messages_get_an_empty_200_and_a_clean_log(
@@ -228,6 +226,19 @@ def test_unusable_messages_get_an_empty_200_and_a_clean_log(
         response = post_twilio(client, PATH, params)
     assert response.status_code == 200 and messages(response.text) == []
     assert count(client, InboxMessage) == 0
+    joined = "\n".join(JsonFormatter().format(r) for r in caplog.records)
+    assert "1712345678" not in joined and "photo" not in joined
+
+
+def test_a_photo_alone_is_answered_that_we_read_text(
+        client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    params = {"MessageSid": "SM-m", "From": "+8801712345678", "Body": "", "NumMedia": "1",
+              "MediaUrl0": "https://example.org/photo.jpg"}
+    with caplog.at_level(logging.INFO):
+        response = post_twilio(client, PATH, params)
+    [reply] = messages(response.text)
+    assert "লেখা" in reply and "text" in reply
+    assert count(client, InboxMessage) == 0  # no text to keep, and the photo is not fetched
     joined = "\n".join(JsonFormatter().format(r) for r in caplog.records)
     assert "1712345678" not in joined and "photo" not in joined
 
