@@ -60,6 +60,7 @@ def chat(lang: str = typer.Option("bn", help="bn or en: the language to start in
 
 async def _chat(lang: str, user: str) -> None:
     from api.services import Services
+    from bot.channels import as_text
     from bot.messages import InboundMessage
 
     settings = get_settings()
@@ -82,17 +83,10 @@ async def _chat(lang: str, user: str) -> None:
                 InboundMessage(channel="cli", user_id=user, text=text[: settings.max_text_chars],
                                provider_id=uuid.uuid4().hex))
             for reply in handled.replies:
-                console.print(f"[bold cyan]bot>[/bold cyan] {reply.text}", highlight=False)
-                if reply.buttons and not _numbered(reply.text):
-                    for n, button in enumerate(reply.buttons, start=1):
-                        console.print(f"      [{n}] {button.title}", highlight=False)
+                # Buttons as a numbered list, as on SMS and WhatsApp: type the number.
+                console.print(f"[bold cyan]bot>[/bold cyan] {as_text(reply)}", highlight=False)
     finally:
         await services.close()
-
-
-def _numbered(text: str) -> bool:
-    """Menus already list their numbers in the text."""
-    return "\n1. " in text or "\n১. " in text
 
 
 def main() -> None:

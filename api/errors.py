@@ -17,15 +17,12 @@ log = logging.getLogger("prottasha.api")
 MAX_BODY_BYTES = 1024 * 1024  # a Telegram update or a Twilio form is far smaller
 
 
-class ApiError(Exception):
-    """A domain error with the HTTP status it should be shown with."""
-
-    status = 400
-    code = "bad_request"
+class ApiError(DomainError):
+    """An error the API itself finds (bad input, a disabled channel), rendered like every
+    domain error by the one handler below."""
 
     def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
         super().__init__(message)
-        self.message = message
         self.status = status or self.status
         self.code = code or self.code
 
@@ -42,10 +39,6 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
 
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into the contract's shape."""
-
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:

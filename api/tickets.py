@@ -14,7 +14,7 @@ from api.auth import session, staff
 from api.errors import ApiError
 from bot import alerts, notify
 from referral import tickets as service
-from referral.casework import Centre, StaffUser, Ticket
+from referral.casework import StaffUser, Ticket
 from referral.contacts import e164, phone_hash
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
@@ -136,7 +136,3 @@ async def update_ticket(ticket_id: int, body: TicketUpdate, request: Request,
     await db.commit()
     await db.refresh(ticket)
     return to_out(ticket, user)
-
-
-async def centre_names(db: AsyncSession) -> dict[str, Centre]:
-    return {c.id: c for c in (await db.scalars(select(Centre))).all()}

@@ -12,14 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import alerts
 from bot.dialogue import Effect
 from bot.facts import Facts, TicketInfo
-from bot.messages import InboundMessage
+from bot.messages import PHONE_CHANNELS, InboundMessage
 from bot.render import Resources
 from referral import erasure, tickets
-from referral.casework import ConsentRecord, Screening, Ticket
+from referral.casework import ConsentRecord, Screening
 from referral.contacts import e164, phone_hash
 
 log = logging.getLogger("prottasha.casework")
-PHONE_CHANNELS = ("sms", "whatsapp")
 
 
 async def facts_for(session: AsyncSession, message: InboundMessage, contact_id: int | None,
@@ -130,5 +129,3 @@ async def relay(session: AsyncSession, message: InboundMessage, contact_id: int,
 def _rank(priority: str) -> int:
     return {"urgent": 0, "high": 1, "normal": 2}.get(priority, 3)
 
-
-__all__ = ["apply", "facts_for", "Ticket"]

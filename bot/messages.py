@@ -9,6 +9,8 @@ from typing import Literal
 Channel = Literal["webchat", "cli", "sms", "whatsapp", "telegram", "messenger"]
 # SMS is the one channel where length costs money and buttons do not exist.
 PLAIN_TEXT_CHANNELS = frozenset({"sms"})
+# The address is the phone number: the same phone on both is one person.
+PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from bot.channels import Piece, Plan
 from bot.dialogue import Effect, respond
 from bot.flood import Flood
 from bot.i18n import N_
-from bot.messages import Button, InboundMessage, OutboundMessage
+from bot.messages import PHONE_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import Resources, say
 from bot.state import State, StateStore
 from referral import contacts
@@ -33,7 +33,6 @@ from referral.models import InboxMessage, OutboxMessage, utcnow
 
 log = logging.getLogger("prottasha.conversation")
 ADVISORY_SPACE = 7421  # the first key of our advisory locks, so they meet no one else's
-PHONE_CHANNELS = frozenset({"sms", "whatsapp"})  # the address is the phone: one contact for both
 
 
 class Parser(Protocol):
