@@ -12,6 +12,8 @@ from rich.console import Console
 from api.cli_channels import telegram_app, worker
 from api.cli_content import app as content_app
 from api.cli_nlu import app as nlu_app
+from api.cli_oncall import app as oncall_app
+from api.cli_safety import evaluate_safety
 from api.cli_users import app as users_app
 from api.settings import get_settings
 
@@ -23,13 +25,17 @@ app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
 app.add_typer(users_app, name="users")
 app.add_typer(telegram_app, name="telegram")
+app.add_typer(oncall_app, name="oncall")
+nlu_app.command("evaluate-safety")(evaluate_safety)
 app.command()(worker)
 console = Console()
 
 
 @app.command()
 def serve(host: str = typer.Option(None, help="default: $HOST or 127.0.0.1"),
-          port: int = typer.Option(None, help="default: $PORT or 8000")) -> None:
+          port: int = typer.Option(None, help="default: $PORT or 8000"),
+          workers: int = typer.Option(1, min=1, max=64,
+                                      help="processes sharing the port")) -> None:
     """Serve webhooks, the web chat, the API and the dashboard."""
     import uvicorn
 
@@ -38,8 +44,15 @@ def serve(host: str = typer.Option(None, help="default: $HOST or 127.0.0.1"),
 
     settings = get_settings()
     logs.configure(settings.log_level)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_config=None, proxy_headers=True)
+    settings.ensure_secrets()  # once, before the processes start: they must share the keys
+    where, at = host or settings.host, port or settings.port
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=where, port=at, log_config=None,
+                    proxy_headers=True)
+    else:
+        # Each process builds its own app (and engine, pools, NLU) from the environment.
+        uvicorn.run("api.app:create_app", factory=True, workers=workers, host=where, port=at,
+                    log_config=None, proxy_headers=True)
 
 
 @db_app.command("upgrade")

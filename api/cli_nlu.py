@@ -52,6 +52,16 @@ def _backend() -> Any:
                         rasa_url=settings.rasa_url, progress=report)
 
 
+def _danger(artifact_dir: Path, report: Any, force: bool) -> Any:
+    """The danger detector is trained with the intent model: both ship together."""
+    from nlu import safety
+    from nlu.safety.model import artifact_path
+
+    if force:
+        artifact_path(artifact_dir, safety.DATA_DIR, safety.CUES).unlink(missing_ok=True)
+    return safety.DangerDetector.load(safety.DATA_DIR, safety.CUES, artifact_dir, progress=report)
+
+
 @app.command()
 def train(force: bool = typer.Option(False, "--force", help="Retrain even if up to date.")) -> None:
     """Train the built-in model if the data or code changed (or with --force); print its path."""
@@ -68,9 +78,12 @@ def train(force: bool = typer.Option(False, "--force", help="Retrain even if up 
             nlu.state["path"] = str(path)
         else:
             nlu = load_or_train(data_dir, artifact_dir, progress=report)
+        danger = _danger(artifact_dir, report, force)
     training = nlu.state["training"]
     console.print(f"{training['examples']} examples, {len(training['by_intent'])} intents, "
                   f"threshold {nlu.threshold}, margin {nlu.margin}")
+    console.print(f"danger detector: {danger.info['training']['examples']} examples, "
+                  f"thresholds {danger.thresholds.as_dict()}")
     for path, why in training["skipped"]:
         console.print(f"[yellow]not read:[/] {path} ({why})")
     for problem in training["problems"]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -63,6 +65,15 @@ def install(app: FastAPI) -> None:
             parts.append(f"{where}: {e.get('msg', 'invalid')}")
         return error_response(422, "invalid_request", "; ".join(parts))
 
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DBAPIError)
+    async def _out_of_range_error(_request: Request, exc: Exception) -> JSONResponse:
+        # An id, offset or assignee the database cannot hold (2**31 and more in PostgreSQL's
+        # integer columns): bad input, not our fault. Any other database error is a 500.
+        if _out_of_range(exc):
+            return error_response(422, "invalid_request", "a number is out of range")
+        raise exc
+
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error")
@@ -102,3 +113,15 @@ class BodyLimit:
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
     response = error_response(413, "too_large", "the request body is too large")
     await response(scope, receive, send)
+
+
+def _out_of_range(exc: BaseException | None) -> bool:
+    """A number the database cannot hold (SQLite raises OverflowError, asyncpg a DataError
+    "out of int32 range"), anywhere in the chain of causes."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OverflowError) or re.search(r"out of int\d+ range|out of range for "
+                                                         r"type (integer|bigint|smallint)", str(exc)):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False

@@ -20,7 +20,7 @@ from bot.service import Conversations
 from bot.staffdesk import StaffDesk
 from bot.state import DbStateStore, RedisStateStore, StateStore
 from referral import crypto, reference
-from referral.db import make_engine, make_sessionmaker
+from referral.db import make_engine, make_sessionmaker, startup_lock
 from referral.migrate import upgrade
 from referral.ratelimit import Limiter, MemoryLimiter, RedisLimiter
 
@@ -39,17 +39,33 @@ def load_nlu(settings: Settings, progress: Any = None) -> Any:
 
 def load_resources(settings: Settings) -> Resources:
     return Resources.load(settings.content_dir, settings.nlu_data_dir,
-                          sms_banglish_reply=settings.sms_banglish_reply)
+                          sms_banglish_reply=settings.sms_banglish_reply,
+                          artifact_dir=settings.nlu_artifact_dir)
 
 
 async def load_reference(sessionmaker: async_sessionmaker, settings: Settings) -> None:
     """Centres and districts from content/reference/; invented demo organizers in development,
     so that a first registration on `make run` is routed to somebody."""
-    async with sessionmaker() as session:
+    async with sessionmaker() as session, startup_lock(session, settings.database_url):
         await reference.sync(session, settings.content_dir / "reference")
         if settings.env == "development":
             await reference.ensure_demo_staff(session)
         await session.commit()
+
+
+async def prepare_database(settings: Settings, sessionmaker: async_sessionmaker | None = None,
+                           *, migrate: bool = True) -> None:
+    """Migrations and reference data: safe in any number of processes starting at once."""
+    if migrate:
+        await asyncio.to_thread(upgrade, settings.database_url)
+    if sessionmaker is not None:
+        await load_reference(sessionmaker, settings)
+        return
+    engine = make_engine(settings.database_url)
+    try:
+        await load_reference(make_sessionmaker(engine), settings)
+    finally:
+        await engine.dispose()
 
 
 @dataclass
@@ -73,11 +89,9 @@ class Services:
         settings.ensure_secrets()
         assert settings.data_key is not None
         crypto.install_data_key(settings.data_key.get_secret_value())
-        if migrate:
-            await asyncio.to_thread(upgrade, settings.database_url)
         engine = make_engine(settings.database_url)
         sessionmaker = make_sessionmaker(engine)
-        await load_reference(sessionmaker, settings)
+        await prepare_database(settings, sessionmaker, migrate=migrate)
         redis = None
         store: StateStore = DbStateStore()
         if settings.redis_url:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
 from bot.render import Resources
+from referral import oncall, tickets
 from referral.casework import StaffUser, Ticket
 from referral.crypto import lookup_hash
 from referral.models import OutboxMessage
@@ -16,6 +17,13 @@ from referral.models import OutboxMessage
 _KIND = {"registration": N_("New registration"), "handoff": N_("Wants to talk to a person"),
          "urgent": N_("URGENT: person may be in danger")}
 _PRIORITY = {"urgent": N_("urgent"), "high": N_("high"), "normal": N_("normal")}
+# What the danger detector read, so whoever calls knows what they are calling about.
+_DANGER = {"self_harm": N_("may hurt themselves"), "violence": N_("violence"),
+           "sexual_violence": N_("sexual violence"), "confinement": N_("held, not free to leave"),
+           "passport_forced_labour": N_("passport taken or forced labour"),
+           "no_wages_food": N_("no wages or no food"), "trafficking_ransom": N_("trafficking or ransom"),
+           "medical_emergency": N_("medical emergency"), "missing_detained": N_("missing or detained"),
+           "death_abroad": N_("death abroad"), "asked_for_a_person": N_("asked for a person")}
 
 
 def actions(ticket: Ticket) -> list[dict[str, str]]:
@@ -27,7 +35,9 @@ def actions(ticket: Ticket) -> list[dict[str, str]]:
 
 async def recipients(session: AsyncSession, ticket: Ticket, *, managers: bool = False
                      ) -> list[StaffUser]:
-    """The assignee; the centre's managers when asked or when nobody is assigned; else admins."""
+    """The assignee; the centre's managers when asked, when nobody is assigned or when urgent.
+    A case with no centre yet goes to the national on-call rota and the admins; escalated, to
+    every manager too (the on-call queue is theirs)."""
     people: list[StaffUser] = []
     if ticket.assignee_id and not managers:
         assignee = await session.get(StaffUser, ticket.assignee_id)
@@ -35,32 +45,44 @@ async def recipients(session: AsyncSession, ticket: Ticket, *, managers: bool = 
             people.append(assignee)
     if managers or not people or ticket.priority == "urgent":
         query = select(StaffUser).where(StaffUser.active.is_(True))
-        query = query.where(StaffUser.role == "manager", StaffUser.centre_id == ticket.centre_id) \
-            if ticket.centre_id else query.where(StaffUser.role == "admin")
+        if ticket.centre_id:
+            query = query.where(StaffUser.role == "manager", StaffUser.centre_id == ticket.centre_id)
+        elif managers:
+            query = query.where(StaffUser.role.in_(("manager", "admin")))
+        else:
+            people += [p for p in await oncall.on_call(session, oncall.NATIONAL)
+                       if p not in people]
+            query = query.where(StaffUser.role == "admin")
         people += [p for p in (await session.scalars(query)).all() if p not in people]
     return people
 
 
-def describe(ticket: Ticket, res: Resources, lang: str) -> str:
+def describe(ticket: Ticket, res: Resources, lang: str, *, phone: bool = True,
+             danger: str | None = None) -> str:
+    """The alert's text; the phone only for those allowed to see it (not admins)."""
     _ = res.catalogs.gettext
     lines = [f"{_(lang, _KIND.get(ticket.kind, ticket.kind))}: {ticket.reference} "
              f"({_(lang, _PRIORITY.get(ticket.priority, ticket.priority))})"]
+    if danger in _DANGER:
+        lines.append(_(lang, _DANGER[danger]))
     place = ticket.district or _(lang, N_("district not known"))
     lines.append(place + (f" · {ticket.decision}" if ticket.decision else ""))
     if ticket.needs:
         lines.append(_(lang, N_("Needs:")) + " " + ", ".join(ticket.needs))
-    if ticket.phone:
+    if ticket.phone and phone:
         lines.append(_(lang, N_("Phone:")) + " " + ticket.phone)
     return "\n".join(lines)
 
 
 async def ticket(session: AsyncSession, ticket: Ticket, res: Resources, *, updated: bool = False,
-                 reason: str | None = None, managers: bool = False) -> int:
+                 reason: str | None = None, managers: bool = False,
+                 danger: str | None = None) -> int:
     """Queue an alert about a ticket to whoever should act on it; the count queued."""
     sent = 0
     for person in await recipients(session, ticket, managers=managers):
         lang = person.language or "bn"
-        text = describe(ticket, res, lang)
+        text = describe(ticket, res, lang, phone=tickets.sees_personal_data(person),
+                        danger=danger)
         if updated:
             text = res.catalogs.gettext(lang, N_("Updated:")) + " " + text
         if managers:

@@ -14,8 +14,8 @@ from bot.dialogue import Effect
 from bot.facts import Facts, TicketInfo
 from bot.messages import PHONE_CHANNELS, InboundMessage
 from bot.render import Resources
-from referral import erasure, tickets
-from referral.casework import ConsentRecord, Screening
+from referral import erasure, oncall, tickets
+from referral.casework import ConsentRecord, Screening, Ticket
 from referral.contacts import e164, phone_hash
 
 log = logging.getLogger("prottasha.casework")
@@ -27,7 +27,8 @@ async def facts_for(session: AsyncSession, message: InboundMessage, contact_id: 
     sender = e164(message.user_id) if message.channel in PHONE_CHANNELS else None
     return Facts(today=today, sender_phone=sender,
                  open_ticket=TicketInfo(ticket.reference, ticket.status) if ticket else None,
-                 new_reference=tickets.new_reference())
+                 new_reference=tickets.new_reference(),
+                 responders=await oncall.anyone(session))
 
 
 async def apply(session: AsyncSession, effects: list[Effect], *, message: InboundMessage,
@@ -39,6 +40,8 @@ async def apply(session: AsyncSession, effects: list[Effect], *, message: Inboun
             await _register(session, effect.data, message, contact_id, res, facts)
         elif effect.kind in ("urgent", "handoff") and contact_id is not None:
             await _ask_for_a_person(session, effect, message, contact_id, res, facts)
+        elif effect.kind == "case_district" and contact_id is not None:
+            await _case_district(session, effect.data["district"], contact_id, res)
         elif effect.kind == "erase":
             await erasure.erase(session, contact_id=contact_id, channel=message.channel,
                                 user_hash=user_hash, keep_inbox_id=inbox_id)
@@ -89,17 +92,22 @@ async def _ask_for_a_person(session: AsyncSession, effect: Effect, message: Inbo
                             contact_id: int, res: Resources, facts: Facts) -> None:
     """Urgent danger or a request to talk: the open ticket is raised, or a new one made."""
     priority = "urgent" if effect.kind == "urgent" else effect.data.get("priority", "high")
+    district = effect.data.get("district")
+    centre = res.library.centre_for_district(district) if district else None
     existing = await tickets.open_ticket_for(session, contact_id)
     if existing is not None:
         if _rank(priority) < _rank(existing.priority):
             existing.priority = priority
         tickets.record(session, existing, effect.kind, who="person",
                        reason=effect.data.get("kind"))
+        if existing.centre_id is None and centre is not None:
+            existing.district, existing.centre_id = district, centre.id
+        if existing.assignee_id is None:
+            await _find_someone(session, existing)
         await session.flush()
-        await alerts.ticket(session, existing, res, updated=True, reason=effect.kind)
+        await alerts.ticket(session, existing, res, updated=True, reason=effect.kind,
+                            danger=effect.data.get("kind"))
         return
-    district = effect.data.get("district")
-    centre = res.library.centre_for_district(district) if district else None
     phone = facts.sender_phone
     ticket = await tickets.create(
         session, reference=facts.new_reference or tickets.new_reference(), kind=effect.kind,
@@ -107,8 +115,36 @@ async def _ask_for_a_person(session: AsyncSession, effect: Effect, message: Inbo
         district=district, needs=["counselling"] if effect.data.get("kind") == "self_harm" else [],
         language=effect.data.get("language", "bn"), phone=phone,
         phone_hash=phone_hash(phone) if phone else None, channel=message.channel,
-        address=message.user_id, reasons=[], decision=None)
-    await alerts.ticket(session, ticket, res, reason=effect.kind)
+        address=message.user_id, reasons=[], decision=None, routed=False)
+    await _find_someone(session, ticket)
+    await alerts.ticket(session, ticket, res, reason=effect.kind, danger=effect.data.get("kind"))
+
+
+async def _find_someone(session: AsyncSession, ticket: Ticket) -> None:
+    """Urgent cases go to whoever is on call; with no district, to the national rota."""
+    person = await oncall.responder(session, ticket.centre_id,
+                                    urgent=ticket.priority == "urgent")
+    if person is not None:
+        tickets.assign(session, ticket, person)
+    await session.flush()
+
+
+async def _case_district(session: AsyncSession, district: str, contact_id: int,
+                         res: Resources) -> None:
+    """The person named their district: the case moves from the on-call queue to its centre."""
+    ticket = await tickets.open_ticket_for(session, contact_id)
+    centre = res.library.centre_for_district(district)
+    if ticket is None or centre is None or ticket.centre_id == centre.id:
+        return
+    ticket.district, ticket.centre_id = district, centre.id
+    tickets.record(session, ticket, "routed", who="person", centre=centre.id)
+    if ticket.accepted_at is None:
+        organizer = await oncall.responder(session, centre.id,
+                                           urgent=ticket.priority == "urgent")
+        if organizer is not None:
+            tickets.assign(session, ticket, organizer)
+    await session.flush()
+    await alerts.ticket(session, ticket, res, updated=True, reason="routed")
 
 
 async def relay(session: AsyncSession, message: InboundMessage, contact_id: int, inbox_id: int,

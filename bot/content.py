@@ -15,6 +15,7 @@ import yaml
 
 from bot.i18n import LANGUAGES, localise_digits
 
+_GAP = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 
 
@@ -157,7 +158,8 @@ class Library:
                 out.append(match.group(0))
             last = match.end()
         out.append(localise_digits(text[last:], lang))
-        return "".join(out)
+        # An empty value leaves neither a double space nor a blank line at the end.
+        return _GAP.sub(" ", "".join(out)).strip()
 
     def placeholders(self, text: str) -> set[str]:
         return set(_PLACEHOLDER.findall(text))

@@ -24,6 +24,9 @@ MENU_MAX_PARTS = 3  # a numbered menu of up to 7 items in Bangla script cannot f
 MESSENGER_MAX_CHARS = 1000
 EXAMPLE_CENTRE = {"centre_name": "Narsingdi", "centre_phone": "+8809610102030",
                   "district": "Brahmanbaria"}  # the longest names, for worst-case lengths
+# What {call_offer} may become (bot.dialogue's call_offer): by phone, and in a chat.
+CALL_OFFERS = ("Reply CALL and a person will call you.",
+               "Reply CALL and a person will write to you here.")
 
 
 def check(root: Path, locale_dir: Path = LOCALE_DIR) -> list[str]:
@@ -69,11 +72,15 @@ def _topics(lib: Library) -> list[str]:
                 problems.append(f"{where}: related topic {rid} does not exist")
         texts = list(topic.sms_pages) + [topic.messenger] + list(topic.with_centre.values())
         for text in texts:
-            for key in sorted(lib.placeholders(text) - set(lib.figures) - set(EXAMPLE_CENTRE)):
+            for key in sorted(lib.placeholders(text) - set(lib.figures) - set(EXAMPLE_CENTRE)
+                              - {"call_offer"}):
                 problems.append(f"{where}: {{{key}}} is not in figures.yml")
         footer = " " + Catalogs().gettext(lang, "Reply 1 for more.")
+        offer = max((Catalogs().gettext(lang, m) for m in CALL_OFFERS), key=len)
+        sms_offer = Catalogs().gettext(lang, CALL_OFFERS[0])  # SMS always has a phone number
         for n, page in enumerate(topic.sms_pages):
-            text = lib.fill(page, lang) + (footer if n + 1 < len(topic.sms_pages) else "")
+            text = lib.fill(page, lang, call_offer=sms_offer) + (
+                footer if n + 1 < len(topic.sms_pages) else "")
             c = cost(text)
             if c.parts > SMS_MAX_PARTS:
                 problems.append(f"{where}: SMS page {n + 1} costs {c.parts} parts "
@@ -81,10 +88,11 @@ def _topics(lib: Library) -> list[str]:
             if lang == "en" and c.encoding != "GSM-7":
                 problems.append(f"{where}: SMS page {n + 1} has characters outside GSM-7")
         if "sms" in topic.with_centre:
-            c = cost(lib.fill(topic.with_centre["sms"], lang, **EXAMPLE_CENTRE))
+            c = cost(lib.fill(topic.with_centre["sms"], lang, call_offer=sms_offer,
+                              **EXAMPLE_CENTRE))
             if c.parts > SMS_MAX_PARTS:
                 problems.append(f"{where}: with_centre SMS costs {c.parts} parts")
-        if len(lib.fill(topic.messenger, lang)) > MESSENGER_MAX_CHARS:
+        if len(lib.fill(topic.messenger, lang, call_offer=offer)) > MESSENGER_MAX_CHARS:
             problems.append(f"{where}: messenger body over {MESSENGER_MAX_CHARS} characters")
         if topic_id in SAFETY_TOPICS and "999" not in topic.sms_pages[0] + \
                 lib.fill(topic.sms_pages[0], "en"):

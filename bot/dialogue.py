@@ -10,16 +10,21 @@ from typing import Any
 
 from bot import optout, render
 from bot.facts import Facts
-from bot.flows import register
+from bot.flows import register, safety
 from bot.i18n import N_, ascii_digits
 from bot.messages import PLAIN_TEXT_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import MAIN_MENU, MORE, Rendered, Resources
 from bot.state import State
+from nlu.safety import Assessment
 
 DEFAULT_LANGUAGE = "bn"
-_PAYLOAD = re.compile(r"^(menu|topic|action|lang):[a-z_]+$|^more$")
+CONFIDENT = 0.8  # intent confidence at which a clear question is answered as asked
+_NO_DANGER = Assessment("none", None, 0.0)
+_PAYLOAD = re.compile(r"^(menu|topic|action|lang|safe):[a-z_]+$|^more$")
 _COMMANDS = {"/start": "intent:greet", "/help": MAIN_MENU, "/menu": MAIN_MENU,
-             "/language": "action:language", "/stop": "intent:opt_out"}
+             "/language": "action:language", "/stop": "action:stop"}
+# Asking for a person must not depend on the NLU either: "CALL" is what our pages tell people.
+_CALL_WORDS = {"call", "কল", "kol", "call me", "কল করুন", "ফোন করুন", "phone me"}
 _MENU_WORDS = {"menu", "মেনু", "main menu", "options", "0"}
 _MORE_WORDS = {"more", "আরও", "aro", "আরো"}
 _WANTS_BN = re.compile(r"bangla|bengali|bangali|বাংলা|bangl|বাংলায়", re.I)
@@ -69,7 +74,11 @@ def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
         state.lang = _reply_language(state, text, parse, plain, res)
     lang = state.lang or DEFAULT_LANGUAGE
     state.lang = lang
-    ctx = _Ctx(res=res, state=state, lang=lang, plain=plain, parse=parse, facts=facts)
+    # Every message a person types is read for danger first, in the questionnaire too; a
+    # button press or a menu number is not something a person in danger types.
+    check = res.danger.assess(text, parse) if target is None else _NO_DANGER
+    ctx = _Ctx(res=res, state=state, lang=lang, plain=plain, parse=parse, facts=facts,
+               check=check)
     turn = _route(ctx, text, target, in_flow)
     if stale and turn.state.flow_paused:
         turn.replies.append(register.paused_note(ctx))
@@ -78,12 +87,20 @@ def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
 
 def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
     """Who answers this message: safety, a choice, erasure, the questionnaire, or the NLU."""
-    state, parse = ctx.state, ctx.parse
-    danger = ctx.res.safety.urgent(text)
-    if danger:
-        return ctx.safety(danger)
+    state, parse, check = ctx.state, ctx.parse, ctx.check
+    if in_flow and check.level in ("danger", "unsure") and _doubtful(check) and \
+            register.accepts(ctx, text):
+        # A valid answer outweighs a doubtful reading: "2024 marche" answering "When did you
+        # come back?" is March 2024. When the reading is danger all the same ("malik amake
+        # marche": March, or "the employer is beating me"), the answer is kept and we ask.
+        answered = register.answer(ctx, text)
+        return safety.ask_after(ctx, check, answered) if check.urgent else answered
+    if check.urgent:
+        return safety.respond(ctx, check)
+    if state.awaiting == "safe_check" and (answer := safety.reply_to_check(text)):
+        return safety.checked(ctx, answer)
     if target is not None:
-        if in_flow:
+        if in_flow and not target.startswith("safe:"):
             state.flow_paused = True
         return ctx.go(target)
     lowered = text.lower().strip(" .!।")
@@ -91,6 +108,13 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
         return ctx.ask_delete()
     if state.awaiting == "delete":
         return ctx.delete(lowered in _YES_WORDS)
+    if check.level == "unsure":  # unclear signs: ask rather than guess...
+        topic = ctx.res.library.topic_for_intent(_confident_intent(parse) or "")
+        if topic in safety.SAFETY_TOPICS and topic != "self_harm":
+            # ...unless they asked clearly about one of the safety pages, which answer with
+            # the emergency numbers and CALL anyway ("a dalal will take me to Italy by boat").
+            return ctx.topic(topic)
+        return safety.ask(ctx, check)
     if in_flow:
         return register.answer(ctx, text)
     if lowered in _REG_WORDS:
@@ -102,11 +126,32 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
         return register.start(ctx)
     if text.isdigit() and state.options:
         return ctx.reask()
-    if state.awaiting == "district":
+    if state.awaiting in ("district", "case_district"):
         district = _entity(parse, "district")
+        if district and state.awaiting == "case_district":
+            return ctx.case_district(district)
         if district:
             return ctx.centre(district)
+    if check.level == "distress" and not _confident_elsewhere(parse):
+        return ctx.topic("psychosocial_support")
     return ctx.intent(parse.get("intent", {}).get("name") or "nlu_fallback", text)
+
+
+def _doubtful(check: Assessment) -> bool:
+    """A reading of the model alone, with no strong danger cue in the words."""
+    return "cue" not in check.reasons
+
+
+def _confident_intent(parse: dict[str, Any]) -> str | None:
+    intent = parse.get("intent") or {}
+    return intent.get("name") if (intent.get("confidence") or 0) >= CONFIDENT else None
+
+
+def _confident_elsewhere(parse: dict[str, Any]) -> bool:
+    """A clear question about something else: answer that, not the mood around it."""
+    return _confident_intent(parse) not in (
+        None, "psychosocial_support", "self_harm", "nlu_fallback", "out_of_scope",
+        "emergency_abroad")
 
 
 def _stale(state: State, today: date) -> bool:
@@ -131,7 +176,9 @@ def _choice(state: State, text: str, *, in_flow: bool = False) -> str | None:
     # STOP and its Bangla equivalents must never depend on what the NLU guesses.
     word = optout.keyword(text)
     if word is not None:
-        return "intent:opt_out" if word == "stop" else "intent:greet"
+        return "action:stop" if word == "stop" else "intent:greet"
+    if optout.normalise(text) in _CALL_WORDS:
+        return "intent:human_handoff"
     digits = ascii_digits(lowered)
     if in_flow:
         return MAIN_MENU if lowered in _MENU_WORDS - {"0"} else None
@@ -169,6 +216,7 @@ class _Ctx:
     plain: bool
     parse: dict[str, Any]
     facts: Facts = field(default_factory=lambda: Facts(today=date.today()))
+    check: Assessment = _NO_DANGER
 
     # -- building blocks -------------------------------------------------------------------
     def turn(self, *replies: OutboundMessage | Rendered, effects: list[Effect] | None = None,
@@ -210,6 +258,8 @@ class _Ctx:
             return self.intent(value, "")
         if kind == "action":
             return self.action(value)
+        if kind == "safe":
+            return safety.checked(self, target)
         if target == MORE:
             return self.more()
         return self.turn(self.menu())
@@ -226,6 +276,8 @@ class _Ctx:
                              awaiting="language")
         if name == "handoff":
             return self.intent("human_handoff", "")
+        if name == "stop":
+            return self.opt_out()
         if name == "register":
             return self.intent("register_returnee", "")
         return self.turn(self.menu())
@@ -236,12 +288,21 @@ class _Ctx:
         return self.turn(self.say(N_("Okay, I will reply in English.")), self.menu(),
                          effects=[Effect("language_changed", {"lang": self.lang})])
 
+    def call_offer(self) -> str:
+        """What replying CALL will bring, said only when it is true (see safety.promise)."""
+        if not self.facts.responders:
+            return ""
+        if self.facts.sender_phone:
+            return self.res._(self.lang, N_("Reply CALL and a person will call you."))
+        return self.res._(self.lang, N_("Reply CALL and a person will write to you here."))
+
     def topic(self, topic_id: str, page: int = 0, **extra: str) -> Turn:
         topic = self.res.library.topic(topic_id, self.lang)
+        extra.setdefault("call_offer", self.call_offer())
         if topic is None:
             return self.turn(self.say(N_("Sorry, I have no answer on that yet.")), self.menu())
         self.state.topic, self.state.page = topic_id, page
-        if topic_id == "service_center_location" and not extra:
+        if topic_id == "service_center_location" and "centre_name" not in extra:
             district = _entity(self.parse, "district")
             if district:
                 return self.centre(district)
@@ -318,27 +379,26 @@ class _Ctx:
         return self.turn(self.say(N_("Okay. Send MENU any time to see what I can do.")))
 
     def on_human_handoff(self, _text: str) -> Turn:
-        priority = "urgent" if self.state.safety else "high"
+        # After an emergency page, asking for a person is part of the emergency.
+        urgent = self.state.safety or self.state.topic in safety.SAFETY_TOPICS
+        district = self.state.district or _entity(self.parse, "district")
+        now = self.say(N_("To talk to someone now, call Probash Bondhu on {probash_bondhu} "
+                          "(24 hours). From abroad: {probash_bondhu_abroad}."))
         return self.turn(
-            self.say(N_("A person from our team will contact you here soon. To talk to someone "
-                        "now, call Probash Bondhu on {probash_bondhu} (24 hours). From abroad: "
-                        "{probash_bondhu_abroad}.")),
-            effects=[Effect("handoff", {"priority": priority, "district": self.state.district,
-                                        "language": self.lang})])
+            safety.promise(self, district), now,
+            awaiting="case_district" if district is None and self.facts.responders else None,
+            effects=[Effect("urgent" if urgent else "handoff",
+                            {"priority": "urgent" if urgent else "high", "district": district,
+                             "language": self.lang, "kind": "asked_for_a_person"})])
 
-    def safety(self, kind: str) -> Turn:
-        """Danger or self-harm: emergency numbers at once, an urgent ticket, a person alerted."""
-        self.state.safety = True
-        if self.state.flow:
-            self.state.flow_paused = True
-        topic = self.res.library.topic(
-            "psychosocial_support" if kind == "self_harm" else "emergency_abroad", self.lang)
-        first = (OutboundMessage(self.res.library.fill(topic.sms_pages[0], self.lang), self.lang)
-                 if topic else self.say(N_("Call 999 now if you are in danger.")))
-        return self.turn(first, self.say(N_("A person from our team will contact you as soon as "
-                                            "possible. You are not alone.")),
-                         effects=[Effect("urgent", {"kind": kind, "district": self.state.district,
-                                                    "language": self.lang})])
+    def case_district(self, district: str) -> Turn:
+        """The district of a person whose case waits on call: their centre takes it over."""
+        self.state.district = district
+        centre = self.res.library.centre_for_district(district)
+        name = centre.names.get(self.lang, centre.names.get("en", centre.id)) if centre else ""
+        return self.turn(self.say(N_("Thank you. The {centre} centre will contact you."),
+                                  centre=name),
+                         effects=[Effect("case_district", {"district": district})])
 
     def ask_delete(self) -> Turn:
         return self.turn(self.say(N_("This erases your phone number, your answers and our "
@@ -353,9 +413,20 @@ class _Ctx:
         return self.turn(self.say(N_("Your personal data has been erased. Thank you for using "
                                      "Prottasha.")), effects=[Effect("erase")])
 
-    def on_opt_out(self, _text: str) -> Turn:
+    def opt_out(self) -> Turn:
+        """Only an exact keyword (bot/optout.py) gets here: the NLU never unsubscribes anybody."""
         return self.turn(self.say(N_("You will get no more messages from us. Send START to "
                                      "begin again.")), effects=[Effect("opt_out")])
+
+    def on_opt_out(self, _text: str) -> Turn:
+        return self.turn(self.say(N_("To stop all messages from us, send the one word STOP "
+                                     "(or বন্ধ).")))
+
+    def on_death_abroad(self, _text: str) -> Turn:
+        return safety.ask(self, Assessment("unsure", "death_abroad", 0.0, ("intent",)))
+
+    def on_self_harm(self, _text: str) -> Turn:
+        return safety.ask(self, Assessment("unsure", "self_harm", 0.0, ("intent",)))
 
     def on_register_returnee(self, _text: str) -> Turn:
         return register.start(self)

@@ -18,3 +18,6 @@ class Facts:
     sender_phone: str | None = None  # E.164 when the channel address is a phone number
     open_ticket: TicketInfo | None = None
     new_reference: str = ""  # the reference a ticket made in this turn will carry
+    # Somebody will be alerted about an urgent case (a centre's staff or the on-call rota): the
+    # dialogue promises a call only then.
+    responders: bool = True

@@ -15,12 +15,15 @@ from referral.casework import Ticket
 from referral.models import utcnow
 
 log = logging.getLogger("prottasha.jobs")
+# A person in danger cannot wait an hour: an urgent case nobody accepted is escalated quickly.
+URGENT_HOURS = 0.25
 
 
 async def escalate(sessionmaker: async_sessionmaker, res: Resources, *,
-                   now: datetime | None = None, normal_hours: int = 24,
-                   urgent_hours: int = 1) -> int:
-    """Alert the centre's managers about tickets not accepted within 24 h (1 h when urgent)."""
+                   now: datetime | None = None, normal_hours: float = 24,
+                   urgent_hours: float = URGENT_HOURS) -> int:
+    """Alert the managers about tickets not accepted within 24 h (15 minutes when urgent);
+    urgent cases with no centre go to every manager and the admins."""
     now = now or utcnow()
     async with sessionmaker() as session:
         due = (await session.scalars(
@@ -30,7 +33,7 @@ async def escalate(sessionmaker: async_sessionmaker, res: Resources, *,
         for ticket in due:
             ticket.escalated_at = now
             tickets.record(session, ticket, "escalated", hours_waiting=round(
-                (now - _aware(ticket.assigned_at, now)).total_seconds() / 3600, 1))
+                (now - _aware(ticket.assigned_at or ticket.created_at, now)).total_seconds() / 3600, 1))
             await alerts.ticket(session, ticket, res, managers=True)
         await session.commit()
     if due:

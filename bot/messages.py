@@ -3,6 +3,7 @@ the `OutboundMessage`s the dialogue returns in its own way."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,12 +20,23 @@ class Button:
     payload: str
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @dataclass(frozen=True)
 class InboundMessage:
     channel: Channel
     user_id: str  # the channel's address: phone, Telegram chat id, web chat id
     text: str
     provider_id: str  # unique per channel; a redelivery carries the same id
+
+    def __post_init__(self) -> None:
+        # JSON may carry lone surrogates ("\ud800"), which are not text and cannot be stored:
+        # each becomes U+FFFD, so the rest of what the person wrote is kept and answered.
+        for name in ("user_id", "text", "provider_id"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                object.__setattr__(self, name, _SURROGATE.sub("\ufffd", value))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ from prometheus_client import Counter, Histogram
 MESSAGES_IN = Counter("prottasha_messages_in_total", "Inbound messages", ["channel"])
 MESSAGES_OUT = Counter("prottasha_messages_out_total", "Outbound messages", ["channel"])
 DUPLICATES = Counter("prottasha_duplicates_total", "Redelivered messages ignored", ["channel"])
+RECOVERED = Counter("prottasha_recovered_total",
+                    "Messages stored but left unanswered by a crash, answered on redelivery",
+                    ["channel"])
 INTENTS = Counter("prottasha_intents_total", "Understood intents", ["intent", "language"])
 ERRORS = Counter("prottasha_errors_total", "Errors while handling a message", ["stage"])
 REPLY_LATENCY = Histogram(

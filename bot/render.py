@@ -11,7 +11,7 @@ from bot.flows.places import PlaceIndex
 from bot.flows.questionnaire import Questionnaire
 from bot.i18n import N_, Catalogs, localise_digits
 from bot.messages import Button, OutboundMessage
-from bot.safety import Safety
+from nlu import safety
 from referral.eligibility import Rules
 
 MORE = "more"
@@ -28,12 +28,13 @@ class Resources:
     rules: Rules
     districts: PlaceIndex
     countries: PlaceIndex
-    safety: Safety
+    danger: safety.DangerDetector
     sms_banglish_reply: str = "en"
 
     @classmethod
     def load(cls, content_dir: Path, nlu_data_dir: Path, *, sms_banglish_reply: str = "en",
-             catalogs: Catalogs | None = None) -> Resources:
+             catalogs: Catalogs | None = None, danger: safety.DangerDetector | None = None,
+             artifact_dir: Path | None = None) -> Resources:
         """Everything the dialogue reads, from the content and NLU data folders."""
         return cls(
             library=Library.load(content_dir),
@@ -42,7 +43,8 @@ class Resources:
             rules=Rules.load(content_dir / "rules" / "eligibility.yml"),
             districts=PlaceIndex.from_lookup(nlu_data_dir / "lookups" / "district.yml"),
             countries=PlaceIndex.from_lookup(nlu_data_dir / "lookups" / "country.yml"),
-            safety=Safety.load(content_dir / "safety.yml"),
+            danger=danger or safety.DangerDetector.load(safety.DATA_DIR, safety.CUES,
+                                                        artifact_dir),
             sms_banglish_reply=sms_banglish_reply,
         )
 
@@ -78,14 +80,14 @@ def topic_page(
     """SMS gets one short page at a time ("reply 1 for more"); rich channels the full answer."""
     lib = res.library
     if plain:
-        source = topic.with_centre.get("sms") if extra else None
+        source = topic.with_centre.get("sms") if "centre_name" in extra else None
         text = lib.fill(source or topic.sms_pages[page], lang, **extra)
         options = {"0": MAIN_MENU}
         if page + 1 < len(topic.sms_pages):
             text += " " + res._(lang, N_("Reply 1 for more."))
             options["1"] = MORE
         return Rendered(OutboundMessage(text, lang), options)
-    source = topic.with_centre.get("messenger") if extra else None
+    source = topic.with_centre.get("messenger") if "centre_name" in extra else None
     text = lib.fill(source or topic.messenger, lang, **extra)
     buttons = [
         Button(title=related.title, payload=f"topic:{related.id}")

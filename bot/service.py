@@ -12,7 +12,7 @@ import logging
 import time
 import weakref
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select, text, update
@@ -33,6 +33,9 @@ from referral.models import InboxMessage, OutboxMessage, utcnow
 
 log = logging.getLogger("prottasha.conversation")
 ADVISORY_SPACE = 7421  # the first key of our advisory locks, so they meet no one else's
+# A turn takes milliseconds and Twilio gives up after 15 s: a message still "received" after
+# this long was being handled by a process that died (kill -9, a crash, a deploy).
+ABANDONED = timedelta(seconds=30)
 
 
 class Parser(Protocol):
@@ -84,6 +87,8 @@ class Conversations:
         user_hash = person_key(message.user_id)
         inbox_id = await self._store_inbound(message, user_hash)
         if inbox_id is None:
+            inbox_id = await self._take_over(message)
+        if inbox_id is None:
             metrics.DUPLICATES.labels(message.channel).inc()
             log.info("duplicate", extra={"channel": message.channel})
             return Handled(replies=[], duplicate=True)
@@ -93,6 +98,10 @@ class Conversations:
         key = state_key(contact_id)
         if self.flood is not None:
             verdict = await self.flood.check(message.channel, user_hash, message.text)
+            # A flood limit must not silence a person in danger: such a message is answered.
+            if verdict in ("notice", "throttled") and self.resources.danger.assess(
+                    message.text).urgent:
+                verdict = "ok"
             if verdict != "ok":
                 return await self._held_back(message, user_hash, inbox_id, verdict, plan, key)
         # One person at a time, whichever channel they write on: SMS and WhatsApp from the same
@@ -130,6 +139,25 @@ class Conversations:
             except IntegrityError:
                 return None
             return row.id
+
+    async def _take_over(self, message: InboundMessage) -> int | None:
+        """A redelivery of a message stored but never answered (the process died mid-turn):
+        its id, to answer it now. Fresher than ABANDONED it may still be in hand elsewhere, so
+        it counts as a duplicate. Claiming renews `received_at`, so one redelivery wins."""
+        now = utcnow()
+        async with self.sessionmaker() as session:
+            claimed = await session.scalar(
+                update(InboxMessage)
+                .where(InboxMessage.channel == message.channel,
+                       InboxMessage.provider_id == message.provider_id,
+                       InboxMessage.status == "received",
+                       InboxMessage.received_at < now - ABANDONED)
+                .values(received_at=now).returning(InboxMessage.id))
+            await session.commit()
+        if claimed is not None:
+            metrics.RECOVERED.labels(message.channel).inc()
+            log.warning("recovered", extra={"channel": message.channel})
+        return claimed
 
     async def _link(self, message: InboundMessage, user_hash: str) -> tuple[bool, int]:
         """Make sure the person has a contact: (had they opted out on this channel, contact id)."""

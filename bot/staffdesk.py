@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import alerts
@@ -15,9 +16,10 @@ from referral import tickets
 from referral.casework import OPEN_STATUSES, StaffUser, Ticket
 from referral.crypto import lookup_hash
 from referral.errors import DomainError
-from referral.models import OutboxMessage
+from referral.models import InboxMessage, OutboxMessage
 
 log = logging.getLogger("prottasha.staffdesk")
+STAFF_CHANNEL = "telegram_staff"  # staff updates in the inbox: claimed there, acted on once
 CLOSE_REASONS = ("support_completed", "not_reachable", "dropout", "cancelled", "duplicate")
 _REASON_TITLES = {"support_completed": N_("Support completed"),
                   "not_reachable": N_("Not reachable"), "dropout": N_("Dropped out"),
@@ -34,8 +36,12 @@ class StaffDesk:
             return await session.scalar(select(StaffUser).where(
                 StaffUser.telegram_chat_id == chat_id, StaffUser.active.is_(True)))
 
-    async def handle(self, user: StaffUser, text: str, *, reply_to: str | None = None) -> int:
-        """One message or button press from a staff member; replies go to the outbox."""
+    async def handle(self, user: StaffUser, text: str, *, reply_to: str | None = None,
+                     provider_id: str | None = None) -> int:
+        """One message or button press from a staff member; replies go to the outbox. A
+        redelivered update (the same `provider_id`) acts once: 0 is returned for the copies."""
+        if provider_id is not None and not await self._first_delivery(user, text, provider_id):
+            return 0
         async with self.sessionmaker() as session:
             user = await session.get(StaffUser, user.id) or user
             to = (user.id, user.telegram_chat_id or "", user.language or "bn")
@@ -45,8 +51,24 @@ class StaffDesk:
                 await session.rollback()  # nothing half-done; the organizer is told why
                 answer, buttons = exc.message, []
             self._reply(session, to, answer, buttons)
+            if provider_id is not None:
+                await session.execute(update(InboxMessage).where(
+                    InboxMessage.channel == STAFF_CHANNEL,
+                    InboxMessage.provider_id == provider_id).values(status="handled"))
             await session.commit()
         return 1
+
+    async def _first_delivery(self, user: StaffUser, text: str, provider_id: str) -> bool:
+        """Claim the update in the inbox, as people's messages are: False for a redelivery."""
+        async with self.sessionmaker() as session:
+            session.add(InboxMessage(channel=STAFF_CHANNEL, provider_id=provider_id,
+                                     user_hash=lookup_hash(f"staff:{user.id}"), text=text))
+            try:
+                await session.commit()
+            except IntegrityError:
+                log.info("duplicate", extra={"channel": STAFF_CHANNEL})
+                return False
+        return True
 
     async def _act(self, session: AsyncSession, user: StaffUser, text: str,
                    reply_to: str | None) -> tuple[str, list[dict[str, str]]]:
@@ -79,7 +101,9 @@ class StaffDesk:
         say = self.res.catalogs.gettext
         if action == "show":
             tickets.record(session, ticket, "viewed", actor=user)
-            return alerts.describe(ticket, self.res, lang), alerts.actions(ticket)
+            return (alerts.describe(ticket, self.res, lang,
+                                    phone=tickets.sees_personal_data(user)),
+                    alerts.actions(ticket))
         if action == "accept":
             if tickets.accept(session, ticket, user):
                 from bot.notify import accepted

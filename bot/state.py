@@ -33,6 +33,7 @@ class State:
     flow_date: str | None = None  # ISO date of the last answer: an old questionnaire waits
     pending: list[str] = field(default_factory=list)  # district candidates offered
     safety: bool = False  # self-harm or danger seen in this conversation
+    safety_check: dict[str, Any] | None = None  # "Are you safe?" asked: about what
     district: str | None = None  # known from a question or an answer, for routing
     turns: int = 0
 

@@ -72,12 +72,14 @@ def vectorise(docs: list[list[str]], *, min_df: int = 1,
     return vec, vec.transform(docs)
 
 
-def make_estimator(kind: str, c: float, seed: int = 0) -> Any:
+def make_estimator(kind: str, c: float, seed: int = 0,
+                   class_weight: str | dict[str, float] | None = None) -> Any:
     """A fresh linear classifier: "logreg" (multinomial) or "svm" (one-vs-rest LinearSVC)."""
     if kind == "logreg":
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(C=c, max_iter=3000, random_state=seed)
+        return LogisticRegression(C=c, max_iter=3000, random_state=seed,
+                                  class_weight=class_weight)
     if kind == "svm":
         from sklearn.svm import LinearSVC
 
@@ -86,10 +88,11 @@ def make_estimator(kind: str, c: float, seed: int = 0) -> Any:
 
 
 def fit(docs: list[list[str]], labels: list[str], *, kind: str, c: float,
-        min_df: int = 1, stream_weights: dict[str, float] | None = None) -> LinearModel:
+        min_df: int = 1, stream_weights: dict[str, float] | None = None,
+        class_weight: str | dict[str, float] | None = None) -> LinearModel:
     """Fit TF-IDF and a linear classifier; return the plain-array model."""
     vec, x = vectorise(docs, min_df=min_df, stream_weights=stream_weights)
-    est = make_estimator(kind, c).fit(x, labels)
+    est = make_estimator(kind, c, class_weight=class_weight).fit(x, labels)
     classes = [str(k) for k in est.classes_]
     coef = np.asarray(est.coef_, dtype=np.float32)
     intercept = np.asarray(est.intercept_, dtype=np.float32)

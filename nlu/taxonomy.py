@@ -35,6 +35,9 @@ INTENTS: tuple[str, ...] = (
     "business_support",
     "ticket_status",
     "out_of_scope",
+    # Added later (shared/spec/intents.md); each refines an older intent.
+    "self_harm",
+    "death_abroad",
 )
 
 # Rasa's name for "the model is not sure"; the dialogue asks to rephrase or shows the menu.

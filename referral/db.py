@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
 def async_url(url: str) -> str:
@@ -43,3 +47,55 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
     """Sessions that keep loaded objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# Start-up work (migrations, reference data) runs in every process that starts; a lock makes it
+# run one process at a time, so N processes may start at once on a fresh database. The key
+# shares bot.service's advisory space (7421) with a person-number no hash can take (0).
+STARTUP_LOCK = (7421, 0)
+
+
+def lock_file(url: str) -> Path | None:
+    """The file SQLite start-up locks on (next to the database), or None for PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or \
+            parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).with_name(Path(parsed.database).name + ".startup.lock")
+
+
+@contextmanager
+def file_lock(path: Path | None) -> Iterator[None]:
+    """An exclusive lock across processes on one machine (SQLite is only ever on one)."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@asynccontextmanager
+async def startup_lock(session: AsyncSession, url: str) -> AsyncIterator[None]:
+    """Hold the start-up lock for the rest of `session`'s transaction (PostgreSQL), or while
+    the block runs (SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                              {"a": STARTUP_LOCK[0], "b": STARTUP_LOCK[1]})
+        yield
+        return
+    path = lock_file(url)
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from referral.db import file_lock, lock_file
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -20,4 +22,6 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database to `revision` (blocking; call it in a thread from async code)."""
-    command.upgrade(alembic_config(database_url), revision)
+    # SQLite: one process at a time by a file lock; PostgreSQL: an advisory lock in env.py.
+    with file_lock(lock_file(database_url)):
+        command.upgrade(alembic_config(database_url), revision)

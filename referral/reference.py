@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.casework import Centre, District, StaffUser
+from referral.oncall import OnCallShift
 
 
 async def sync(session: AsyncSession, reference_dir: Path) -> int:
@@ -35,9 +36,15 @@ async def ensure_demo_staff(session: AsyncSession) -> int:
     if await session.scalar(select(func.count()).select_from(StaffUser)):
         return 0
     centres = (await session.scalars(select(Centre).order_by(Centre.id))).all()
-    for centre in centres:
-        session.add(StaffUser(name=f"Demo organizer, {centre.name_en} (invented)",
-                              role="organizer", centre_id=centre.id, active=True,
-                              failed_logins=0, language="bn"))
+    people = [StaffUser(name=f"Demo organizer, {centre.name_en} (invented)", role="organizer",
+                        centre_id=centre.id, active=True, failed_logins=0, language="bn")
+              for centre in centres]
+    session.add_all(people)
     await session.flush()
+    # Urgent cases with no district need somebody on call at any hour: the first demo
+    # organizer covers the national rota, so that path works on `make run` too.
+    if people:
+        session.add(OnCallShift(user_id=people[0].id, centre_id=None, days="0123456",
+                                start="00:00", end="00:00"))
+        await session.flush()
     return len(centres)

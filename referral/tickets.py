@@ -4,7 +4,7 @@ trail, and who may see what. Functions flush; the caller commits."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -55,14 +55,15 @@ def record(session: AsyncSession, ticket: Ticket, kind: str, *, actor: StaffUser
     return event
 
 
-async def create(session: AsyncSession, **fields: Any) -> Ticket:
-    """A new ticket, assigned to the centre's least-loaded organizer when there is one."""
+async def create(session: AsyncSession, *, routed: bool = True, **fields: Any) -> Ticket:
+    """A new ticket, assigned to the centre's least-loaded organizer when there is one
+    (`routed=False` leaves the assignment to the caller: urgent cases follow the on-call rota)."""
     ticket = Ticket(status="new", anonymised=False, **fields)
     session.add(ticket)
     await session.flush()
     record(session, ticket, "created", who="person", priority=ticket.priority,
            ticket_kind=ticket.kind)
-    organizer = await route(session, ticket.centre_id)
+    organizer = await route(session, ticket.centre_id) if routed else None
     if organizer is not None:
         assign(session, ticket, organizer)
     await session.flush()
@@ -81,8 +82,13 @@ def assign(session: AsyncSession, ticket: Ticket, organizer: StaffUser, *,
 
 
 def can_see(user: StaffUser, ticket: Ticket) -> bool:
-    return user.role == "admin" or (ticket.centre_id is not None
-                                    and ticket.centre_id == user.centre_id)
+    """Admins see all; staff their centre's; managers also the on-call queue (cases with no
+    centre yet); whoever a ticket is assigned to sees it, whichever rota put it there."""
+    if user.role == "admin" or ticket.assignee_id == user.id:
+        return True
+    if ticket.centre_id is None:
+        return user.role == "manager"
+    return ticket.centre_id == user.centre_id
 
 
 def sees_personal_data(user: StaffUser) -> bool:
@@ -91,9 +97,13 @@ def sees_personal_data(user: StaffUser) -> bool:
 
 
 def scoped(query: Select[Any], user: StaffUser) -> Select[Any]:
+    """The rows `can_see` allows, as a query."""
     if user.role == "admin":
         return query
-    return query.where(Ticket.centre_id == user.centre_id)
+    own = or_(Ticket.centre_id == user.centre_id, Ticket.assignee_id == user.id)
+    if user.role == "manager":
+        return query.where(or_(own, Ticket.centre_id.is_(None)))
+    return query.where(own)
 
 
 async def get_visible(session: AsyncSession, ticket_id: int, user: StaffUser) -> Ticket:
@@ -167,13 +177,18 @@ def _may_work(ticket: Ticket, user: StaffUser) -> None:
         raise NotFound(f"no ticket {ticket.id}")
 
 
-def due_for_escalation(now: datetime, *, normal_hours: int = 24, urgent_hours: int = 1) -> Any:
-    """Assigned, not accepted within the time its priority allows, not escalated yet."""
-    from datetime import timedelta
-
-    return and_(
-        Ticket.status == "assigned", Ticket.accepted_at.is_(None), Ticket.escalated_at.is_(None),
-        or_(and_(Ticket.priority == "urgent",
-                 Ticket.assigned_at <= now - timedelta(hours=urgent_hours)),
-            and_(Ticket.priority != "urgent",
-                 Ticket.assigned_at <= now - timedelta(hours=normal_hours))))
+def due_for_escalation(now: datetime, *, normal_hours: float = 24,
+                       urgent_hours: float = 1) -> Any:
+    """Not accepted within the time its priority allows, not escalated yet: counted from the
+    assignment, or from its arrival when nobody could be assigned (no organizer, no one on call)."""
+    urgent_since = now - timedelta(hours=urgent_hours)
+    normal_since = now - timedelta(hours=normal_hours)
+    waiting = or_(and_(Ticket.status == "assigned", Ticket.priority == "urgent",
+                       Ticket.assigned_at <= urgent_since),
+                  and_(Ticket.status == "assigned", Ticket.priority != "urgent",
+                       Ticket.assigned_at <= normal_since),
+                  and_(Ticket.status == "new", Ticket.priority == "urgent",
+                       Ticket.created_at <= urgent_since),
+                  and_(Ticket.status == "new", Ticket.priority != "urgent",
+                       Ticket.created_at <= normal_since))
+    return and_(Ticket.accepted_at.is_(None), Ticket.escalated_at.is_(None), waiting)

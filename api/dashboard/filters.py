@@ -16,7 +16,7 @@ from referral.casework import PRIORITIES, TICKET_STATUSES, StaffUser, Ticket
 
 Need = Literal["business", "skills", "job", "counselling", "medical", "legal", "loan"]
 NEEDS: tuple[str, ...] = get_args(Need)  # the questionnaire's options (content/screening.yml)
-TABS = ("mine", "centre", "all")
+TABS = ("mine", "centre", "all", "oncall")  # oncall: urgent cases with no centre yet
 
 
 def _day(value: str | None) -> date | None:
@@ -44,8 +44,7 @@ class Filters:
     def parse(cls, params: QueryParams | dict[str, str], user: StaffUser) -> Filters:
         get = params.get
         tab = get("tab") or ""
-        if tab not in TABS or (tab == "all" and user.role != "admin") \
-                or (tab == "centre" and user.role == "admin"):
+        if tab not in tabs_for(user):
             tab = default_tab(user)
         return cls(status=_pick(get("status"), TICKET_STATUSES),
                    priority=_pick(get("priority"), PRIORITIES),
@@ -60,14 +59,20 @@ class Filters:
                          centre=self.centre or None, phone=self.phone or None)
         if self.tab == "mine":
             query = query.where(Ticket.assignee_id == user.id)
+        elif self.tab == "oncall":
+            query = query.where(Ticket.centre_id.is_(None))
+        elif self.tab == "centre":
+            query = query.where(Ticket.centre_id == user.centre_id)
         if self.priority:
             query = query.where(Ticket.priority == self.priority)
         if self.need:
             # `needs` is a JSON list of known ids; its text holds `"job"` exactly when it has job.
             query = query.where(cast(Ticket.needs, String).like(f'%"{self.need}"%'))
-        if self.since:
+        # Days outside the service's lifetime bound nothing (and 9999-12-31 + 1 day or
+        # 0001-01-01 in UTC do not exist): they are dropped rather than computed.
+        if self.since and EARLIEST < self.since <= LATEST:
             query = query.where(Ticket.created_at >= _start(self.since))
-        if self.until:
+        if self.until and EARLIEST <= self.until < LATEST:
             query = query.where(Ticket.created_at < _start(self.until + timedelta(days=1)))
         return query
 
@@ -77,6 +82,9 @@ class Filters:
         return urlencode({k: str(v) for k, v in values.items() if v})
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
+
+
 def _pick(value: str | None, allowed: tuple[str, ...]) -> str:
     return value if value in allowed else ""
 
@@ -84,6 +92,12 @@ def _pick(value: str | None, allowed: tuple[str, ...]) -> str:
 def _start(day: date) -> datetime:
     """Midnight in Dhaka, as the UTC instant the database compares with."""
     return datetime.combine(day, time(), DHAKA).astimezone(UTC)
+
+
+def tabs_for(user: StaffUser) -> tuple[str, ...]:
+    """Organizers: theirs and their centre's; managers also the on-call queue; admins all."""
+    return {"admin": ("mine", "all", "oncall"), "manager": ("mine", "centre", "oncall")}.get(
+        user.role, ("mine", "centre"))
 
 
 def default_tab(user: StaffUser) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import session
-from api.dashboard.filters import NEEDS, TABS, Filters, queue_order
+from api.dashboard.filters import NEEDS, Filters, queue_order, tabs_for
 from api.dashboard.session import CurrentUser
 from api.dashboard.web import render
 from referral.casework import PRIORITIES, TICKET_STATUSES, Centre, District, StaffUser
@@ -33,8 +33,7 @@ async def queue(request: Request, user: StaffUser = CurrentUser, page: int = Que
         districts = [d for d in districts if d.centre_id == user.centre_id]
     centres = (await db.scalars(select(Centre).order_by(Centre.id))).all() \
         if user.role == "admin" else []
-    tabs = [t for t in TABS if not (t == "all" and user.role != "admin")
-            and not (t == "centre" and user.role == "admin")]
+    tabs = tabs_for(user)
     return render(request, "queue.html", user=user, tickets=tickets, total=total, page=page,
                   pages=max(1, -(-total // PAGE)), filters=filters, names=names, tabs=tabs,
                   statuses=TICKET_STATUSES, priorities=PRIORITIES, needs=NEEDS,

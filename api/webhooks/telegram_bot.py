@@ -49,7 +49,8 @@ def make_dispatcher(conversations: Conversations, *, wake: Callable[[], None],
                      reply_to: str | None = None) -> None:
         staff = await desk.staff_for_chat(str(chat_id)) if desk is not None else None
         if staff is not None:  # a field organizer: their own desk, never the returnees' dialogue
-            await desk.handle(staff, text.strip(), reply_to=reply_to)  # type: ignore[union-attr]
+            await desk.handle(staff, text.strip(), reply_to=reply_to,  # type: ignore[union-attr]
+                              provider_id=provider_id)
             wake()
             return
         message = InboundMessage(channel="telegram", user_id=str(chat_id),

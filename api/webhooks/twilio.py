@@ -72,7 +72,7 @@ async def _inbound(request: Request, form: dict[str, str], channel: str) -> Resp
         return _twiml([])  # a 200: Twilio would only send the same thing again
     if not text:
         media = form.get("NumMedia", "0")
-        count = int(media) if media.isdigit() else 0
+        count = int(media) if media.isascii() and media.isdigit() else 0  # not "²"
         log.info("no_text", extra={"channel": channel, "count": count})
         if count:  # a photo or a voice note: say, in both languages, that we read text only
             catalogs = services.resources.catalogs

@@ -78,8 +78,10 @@ def _parse(t: str, today: date) -> tuple[int, int] | None:
         return int(m.group(1)), int(m.group(2))
     if m := _NUMERIC.search(t):
         return _year(m.group(2)), int(m.group(1))
-    month = next((n for w, n in _MONTH_WORD.items() if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", t)
-                  and len(w) > 2), None)
+    # A month with the locative ending people add ("marche", "aprile", "julaite"): in March.
+    month = next((n for w, n in _MONTH_WORD.items()
+                  if len(w) > 2 and re.search(rf"(?<!\w){re.escape(w)}(?:e|te|ey|er|ে|তে)?(?!\w)", t)),
+                 None)
     if month is None:
         return None
     if m := _YEAR.search(t):

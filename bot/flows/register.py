@@ -73,6 +73,17 @@ def answer(ctx: _Ctx, text: str) -> Turn:
     return _store(ctx, step.id, value)
 
 
+def accepts(ctx: _Ctx, text: str) -> bool:
+    """Would the question waiting take this message as its answer? Changes nothing."""
+    if ctx.state.pending:
+        return False
+    try:
+        _validate(ctx, ctx.res.questionnaire.step(ctx.state.step or "consent"), text)
+    except Invalid:
+        return False
+    return True
+
+
 def _validate(ctx: _Ctx, step: Any, text: str) -> Any:
     q, res = ctx.res.questionnaire, ctx.res
     if ctx.state.pending:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from referral import casework  # noqa: F401  (registers the case tables)
-from referral.db import make_engine
+from referral import casework, oncall  # noqa: F401  (registers the case tables)
+from referral.db import STARTUP_LOCK, make_engine
 from referral.models import Base
 
 config = context.config
@@ -22,6 +23,11 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Processes starting at once on a fresh database migrate one after the other: the
+            # next one reads the version the first has written, and finds nothing to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                               {"a": STARTUP_LOCK[0], "b": STARTUP_LOCK[1]})
         context.run_migrations()
 
 

@@ -96,6 +96,9 @@ def test_every_informational_intent_answers_with_its_topic(res: Resources) -> No
     for (topic_id, lang), topic in res.library.topics.items():
         for intent in topic.intents:
             turn = say(res, State(lang=lang), "q", parse(intent, lang))
+            if intent == "self_harm":  # the classifier alone never decides: we ask
+                assert turn.state.awaiting == "safe_check", lang
+                continue
             assert turn.state.topic == topic_id, (intent, lang)
             assert "{" not in turn.replies[0].text, (intent, lang)  # every figure filled in
 

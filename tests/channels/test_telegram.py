@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from api.logs import JsonFormatter
 from tests.channels.conftest import BASE, TG_SECRET, TG_TOKEN
-from tests.channels.dbutil import InboxMessage, count, enqueue_proactive, links, outbox
+from tests.channels.dbutil import InboxMessage, count, enqueue_proactive, links, outbox, run
 from tests.channels.standin import BotAPI
 
 PATH = "/webhooks/telegram"
@@ -209,3 +209,36 @@ def _wait(check: Any, timeout: float = 10.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+def test_a_redelivered_staff_update_acts_once(client: TestClient, bot_api: BotAPI) -> None:
+    """Telegram redelivers an update it thinks was lost: an organizer's /tickets answered
+    100 times, or a reply to a person sent 3 times, would be a fault."""
+    from referral import staff
+
+    async def organizer(s):  # type: ignore[no-untyped-def]
+        await staff.create_user(s, name="Desk (invented)", role="organizer", centre="sylhet",
+                                telegram_chat_id=str(CHAT))
+        await s.commit()
+
+    run(client, organizer)
+    for _ in range(20):
+        assert post(client, text_update(41, "/tickets")).status_code == 200
+    sent = settle(client, bot_api)
+    assert len(sent) == 1 and len(outbox(client)) == 1
+    post(client, text_update(42, "/tickets"))  # a new update is a new request
+    assert len(settle(client, bot_api)) == 2
+
+
+@pytest.mark.parametrize("update", [
+    {"update_id": 90, "message": {"message_id": 1, "date": 1767225600, "text": {"a": [1]},
+                                  "chat": {"id": CHAT, "type": "private"}}},
+    {"update_id": 91, "message": {"message_id": 1, "date": 1767225600, "text": "hi",
+                                  "chat": {"id": "not-a-number", "type": "private"}}},
+    {"update_id": 92, "message": {"message_id": 1, "date": 1767225600, "text": "hi \ud800",
+                                  "chat": {"id": CHAT, "type": "private"}}},
+    {"update_id": 2**70, "message": "nested"},
+    [1, 2, 3],
+])
+def test_odd_updates_never_get_a_500(client: TestClient, bot_api: BotAPI, update: Any) -> None:
+    assert post(client, update).status_code < 500

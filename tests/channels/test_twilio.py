@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from api.logs import JsonFormatter
 from bot.sms import cost
 from tests.channels.conftest import BASE, post_twilio, sms
-from tests.channels.dbutil import Contact, InboxMessage, count, enqueue_proactive, links, outbox
+from tests.channels.dbutil import Contact, InboxMessage, count, enqueue_proactive, links, outbox, run
 from tests.channels.standin import TwilioAPI, twilio_error
 
 PATH = "/webhooks/twilio/sms"
@@ -252,3 +252,50 @@ def test_oversized_and_non_form_bodies_are_refused(client: TestClient) -> None:
         "content-type": "multipart/form-data; boundary=zzz", "X-Twilio-Signature": "x"})
     assert odd.status_code == 403
     assert count(client, InboxMessage) == 0
+
+
+def test_a_message_stored_before_a_crash_is_answered_on_redelivery(client: TestClient) -> None:
+    """kill -9 after the inbox row was committed and before the turn: the row stays
+    "received". Twilio's redelivery of that request is answered (once), not ignored."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from bot.service import ABANDONED, person_key
+    from referral.models import utcnow
+
+    params = sms("hello", "SM-crashed")
+
+    async def crashed(session):  # type: ignore[no-untyped-def]
+        session.add(InboxMessage(channel="sms", provider_id="SM-crashed", text="hello",
+                                 user_hash=person_key(params["From"]), status="received"))
+        await session.commit()
+
+    run(client, crashed)
+    # Still fresh: another process may be answering it right now, so it is a duplicate.
+    assert messages(post_twilio(client, PATH, params).text) == []
+
+    async def age(session):  # type: ignore[no-untyped-def]
+        await session.execute(update(InboxMessage).values(
+            received_at=utcnow() - ABANDONED - timedelta(seconds=1)))
+        await session.commit()
+
+    run(client, age)
+    replies = messages(post_twilio(client, PATH, params).text)
+    assert replies and "Prottasha" in replies[0]
+    assert messages(post_twilio(client, PATH, params).text) == []  # and only once
+    rows = run(client, lambda s: _inbox(s))
+    assert [r.status for r in rows] == ["handled"] and len(outbox(client)) == len(replies)
+
+
+async def _inbox(session):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    return list(await session.scalars(select(InboxMessage)))
+
+
+@pytest.mark.parametrize("media", ["²", "٣", "-1", "", "99999999999999999999999"])
+def test_an_empty_body_with_odd_media_counts_is_not_an_error(client: TestClient,
+                                                             media: str) -> None:
+    response = post_twilio(client, PATH, sms("", f"SM-media-{len(media)}", NumMedia=media))
+    assert response.status_code == 200

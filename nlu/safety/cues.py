@@ -1,0 +1,129 @@
+"""Stem cues from cues.yml: phrases matched on phonetic keys, with a look around for negation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from nlu.safety.features import Token, key_of
+from nlu.safety.labels import DANGER
+
+GAP = 3  # words a "..." may skip
+# "keu amake marche na", "not beating me": a negator next to a cue turns it off. Bangla puts
+# it after the verb, English before, so both sides are looked at.
+NEGATORS = frozenset(key_of(w) for w in (
+    "na", "না", "nai", "নাই", "nei", "নেই", "not", "no", "never", "dont", "didnt", "doesnt",
+    "isnt", "wont", "nobody", "noone", "নি", "ni", "nah", "নয়", "noy",
+))  # fmt: skip
+BEFORE, AFTER = 3, 2
+
+
+@dataclass(frozen=True)
+class Cue:
+    category: str
+    parts: tuple[str, ...]  # phonetic keys; "*" at the end for a prefix; "..." for a gap
+    strong: bool
+    text: str
+
+
+MIN_PREFIX = 4  # characters of phonetic key a one-word stem needs
+
+
+def load(path: Path) -> CueIndex:
+    """Read cues.yml; unknown categories are an error (a typo would silently disable a list)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    cues = []
+    for category, patterns in raw.items():
+        if category not in DANGER:
+            raise ValueError(f"{path}: unknown category {category!r}")
+        for pattern in patterns or []:
+            strong = pattern.startswith("!")
+            words = pattern.lstrip("!").split()
+            parts = tuple(w if w == "..." else key_of(w.rstrip("*").lower())
+                          + ("*" if w.endswith("*") else "") for w in words)
+            if len(parts) == 1 and parts[0].endswith("*") and len(parts[0]) - 1 < MIN_PREFIX:
+                # "যৌন*" would be "jon*" and match "জন্য" (for): too short to stand alone.
+                raise ValueError(f"{path}: {pattern!r} is too short a stem to match alone; "
+                                 f"write whole words or add a second word")
+            cues.append(Cue(category, parts, strong, pattern))
+    return CueIndex(cues)
+
+
+@dataclass(frozen=True)
+class Hit:
+    cue: Cue
+    negated: bool
+    start: int  # token range of the match
+    end: int
+
+
+class CueIndex:
+    """The cues by the form of their first word, so a message is matched in one pass."""
+
+    def __init__(self, cues: list[Cue]) -> None:
+        self.cues = cues
+        self.exact: dict[str, list[Cue]] = {}
+        self.prefix: dict[str, list[Cue]] = {}
+        for cue in cues:
+            first = cue.parts[0]
+            if first.endswith("*"):
+                self.prefix.setdefault(first[:-1], []).append(cue)
+            else:
+                self.exact.setdefault(first, []).append(cue)
+        self.lengths = sorted({len(p) for p in self.prefix})
+
+    def starting(self, key: str) -> list[Cue]:
+        found = list(self.exact.get(key, ()))
+        for n in self.lengths:
+            if n > len(key):
+                break
+            found += self.prefix.get(key[:n], ())
+        return found
+
+
+def _same(part: str, key: str) -> bool:
+    return key.startswith(part[:-1]) if part.endswith("*") else key == part
+
+
+def _match(parts: tuple[str, ...], keys: list[str], start: int) -> int | None:
+    """The index after the match of `parts` at `start`, or None."""
+    i = start
+    p = 0
+    while p < len(parts):
+        part = parts[p]
+        if part == "...":
+            nxt = parts[p + 1]
+            for j in range(i, min(i + GAP + 1, len(keys))):
+                if _same(nxt, keys[j]):
+                    i, p = j + 1, p + 2
+                    break
+            else:
+                return None
+            continue
+        if i >= len(keys) or not _same(part, keys[i]):
+            return None
+        i, p = i + 1, p + 1
+    return i
+
+
+def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
+    """Every cue found in the tokens (once per cue), marked negated when a negator stands next
+    to it that is not part of the cue itself."""
+    keys = [t.key for t in toks]
+    hits: list[Hit] = []
+    seen: set[int] = set()
+    for start, key in enumerate(keys):
+        for cue in index.starting(key):
+            if id(cue) in seen:
+                continue
+            end = _match(cue.parts, keys, start)
+            if end is None:
+                continue
+            seen.add(id(cue))
+            inside = set(cue.parts)
+            near = keys[max(0, start - BEFORE) : start] + keys[end : end + AFTER]
+            negated = any(k in NEGATORS and k not in inside for k in near)
+            hits.append(Hit(cue, negated, start, end))
+    return hits

@@ -1,0 +1,49 @@
+"""Choose the detector's thresholds on out-of-fold signals: recall first, then fewest alarms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nlu.safety.detector import Signals, decide
+from nlu.safety.labels import BENIGN, DANGER, DISTRESS, QUESTION
+from nlu.safety.model import Thresholds
+
+DANGER_RECALL = 0.99  # urgent on at least this share of danger examples (out of fold)
+ASK_RECALL = 0.997  # urgent or asked on at least this share
+DISTRESS_RECALL = 0.95
+# ...unless that costs more alarms than these on the examples nobody is in danger in (benign
+# and questions): then the danger threshold rises to keep false urgent cases within budget and
+# the "Are you safe?" band below it catches the rest.
+ALARM_BUDGET = 0.01
+ASK_BUDGET = 0.06
+GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
+
+
+def tune(signals: list[Signals], labels: list[str]) -> Thresholds:
+    """The highest danger threshold that keeps recall within the alarm budget; the unsure band
+    below it likewise."""
+    danger = [s for s, y in zip(signals, labels, strict=True) if y in DANGER]
+    distress = [s for s, y in zip(signals, labels, strict=True) if y == DISTRESS]
+    calm = [s for s, y in zip(signals, labels, strict=True) if y in (BENIGN, QUESTION)]
+
+    def rate(t: Thresholds, levels: tuple[str, ...], items: list[Signals]) -> float:
+        if not items:
+            return 1.0 if items is not calm else 0.0
+        return sum(decide(s, t).level in levels for s in items) / len(items)
+
+    high = max((g for g in GRID if rate(Thresholds(g, g, 0.5), ("danger",), danger)
+                >= DANGER_RECALL), default=float(GRID[0]))
+    if rate(Thresholds(high, high, 0.5), ("danger",), calm) > ALARM_BUDGET:
+        high = min((g for g in GRID if rate(Thresholds(g, g, 0.5), ("danger",), calm)
+                    <= ALARM_BUDGET), default=float(GRID[-1]))
+    low = max((g for g in GRID if g <= high and rate(Thresholds(high, g, 0.5),
+                                                       ("danger", "unsure"), danger)
+               >= ASK_RECALL), default=float(GRID[0]))
+    if rate(Thresholds(high, low, 0.5), ("danger", "unsure"), calm) > ASK_BUDGET:
+        low = min((g for g in GRID if g <= high and rate(Thresholds(high, g, 0.5),
+                                                          ("danger", "unsure"), calm)
+                   <= ASK_BUDGET), default=high)
+    dist = max((g for g in GRID if rate(Thresholds(high, low, g), ("distress", "danger",
+                                                                   "unsure"), distress)
+                >= DISTRESS_RECALL), default=float(GRID[0]))
+    return Thresholds(float(high), float(low), float(dist))

@@ -1,0 +1,73 @@
+"""The danger detector on its own: stems and inflections rather than exact strings, negation,
+look-alikes, long stories, and the thresholds it was trained to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlu import safety
+from nlu.safety import cues
+from nlu.safety.features import tokens
+
+
+@pytest.fixture(scope="module")
+def detector() -> safety.DangerDetector:
+    return safety.DangerDetector.load(safety.DATA_DIR, safety.CUES)
+
+
+@pytest.mark.parametrize(("message", "category"), [
+    ("আর বাঁচতে ইচ্ছা করে না", "self_harm"),
+    ("ami ar bachte chai na", "self_harm"),
+    ("my employer took my passport and won't give it back", "passport_forced_labour"),
+    ("amar bhai ke atke rekheche dubai te", "confinement"),
+    ("আমার বোনকে মালিক মারধর করে", "violence"),
+    ("dalal amar chele ke libya te atke rekhe 5 lakh taka chaitese", "trafficking_ransom"),
+    ("amar swami saudi te mara gese, lash kivabe anbo", "death_abroad"),
+])
+def test_danger_in_all_three_varieties(detector: safety.DangerDetector, message: str,
+                                       category: str) -> None:
+    check = detector.assess(message)
+    assert check.level == "danger", check
+    assert check.category == category
+
+
+@pytest.mark.parametrize("message", [
+    "2024 marche deshe ashchi", "dying to go to Dubai for work", "I'm dead tired after the shift",
+    "bangladesh cricket team aj mair khaise", "traffic e atke gelam, pore kotha boli",
+    "passport renew korte koto din lage", "keu amake marche na, shudhu janar jonno",
+])
+def test_look_alikes_raise_no_alarm(detector: safety.DangerDetector, message: str) -> None:
+    assert detector.assess(message).level != "danger"
+
+
+def test_danger_in_the_middle_of_a_long_story(detector: safety.DangerDetector) -> None:
+    story = ("assalamualaikum bhai ami comilla theke bolchi. amar chele 2 bochor age saudi gese "
+             "agency er maddhome. prothom 6 mash valo chilo. ekhon kafeel or passport niye nise "
+             "ar 4 mash beton dey na, khabar o thik moto dey na. ami ki korbo bujhtesi na")
+    check = detector.assess(story)
+    assert check.level == "danger"
+
+
+def test_cues_match_inflections_and_notice_negation() -> None:
+    loaded = cues.load(safety.CUES)
+    hits = cues.find(loaded, tokens("ওরা আমাকে আটকে রেখেছে"))
+    assert any(h.cue.category == "confinement" and not h.negated for h in hits)
+    hits = cues.find(loaded, tokens("amake atkaiya rakhse"))  # Chittagonian/Noakhali form
+    assert any(h.cue.category == "confinement" for h in hits)
+    negated = cues.find(loaded, tokens("keu amake marche na"))
+    assert negated and all(h.negated for h in negated)
+
+
+def test_an_unknown_category_in_the_cue_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "cues.yml"
+    path.write_text("self_harm_typo:\n  - suicide\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="self_harm_typo"):
+        cues.load(path)
+
+
+def test_thresholds_favour_recall(detector: safety.DangerDetector) -> None:
+    t = detector.thresholds
+    assert 0 < t.unsure <= t.danger < 1
+    assert detector.info["training"]["examples"] > 1000
