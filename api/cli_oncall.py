@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import typer
@@ -12,37 +11,19 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.settings import get_settings
+from api.cli_db import database_session
 
 app = typer.Typer(help="On-call rota for urgent cases: per centre, and national (no district).",
                   no_args_is_help=True)
 console = Console(stderr=True)
 
 
-@asynccontextmanager
-async def _session() -> AsyncIterator[AsyncSession]:
-    from referral import crypto, reference
-    from referral.db import make_engine, make_sessionmaker
-    from referral.migrate import upgrade
-
-    settings = get_settings()
-    assert settings.data_key is not None
-    crypto.install_data_key(settings.data_key.get_secret_value())
-    await asyncio.to_thread(upgrade, settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            await reference.sync(session, settings.content_dir / "reference")
-            yield session
-    finally:
-        await engine.dispose()
-
 
 def _run(work: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
     from referral.errors import DomainError
 
     async def go() -> Any:
-        async with _session() as session:
+        async with database_session() as session:
             try:
                 result = await work(session)
             except DomainError as exc:
@@ -84,19 +65,23 @@ def add(user: int = typer.Option(..., "--user", help="the staff user's id"),
 def list_shifts() -> None:
     """The rota, and who is on call now."""
     from referral import oncall
+    from referral.casework import StaffUser
     from referral.models import utcnow
 
     async def work(session: AsyncSession) -> Any:
         rows = await oncall.shifts(session)
         now = {s.id for s in rows if s.covers(utcnow())}
-        return rows, now
+        names = {s.user_id: (u.name if (u := await session.get(StaffUser, s.user_id)) else "?")
+                 for s in rows}
+        return rows, now, names
 
-    rows, now = _run(work)
+    rows, now, names = _run(work)
     table = Table("id", "user", "covers", "days", "from", "to", "now")
     for s in rows:
         days = ",".join(oncall.DAYS[int(d)] for d in s.days)
-        table.add_row(str(s.id), str(s.user_id), s.centre_id or "national (no district)", days,
-                      s.start, s.end, "on call" if s.id in now else "")
+        table.add_row(str(s.id), f"#{s.user_id} {names[s.user_id]}",
+                      s.centre_id or "national (no district)", days, s.start, s.end,
+                      "on call" if s.id in now else "")
     Console().print(table)
     if not any(s.centre_id is None for s in rows):
         console.print("[yellow]No national shift: an urgent case with no district reaches the "

@@ -7,7 +7,7 @@ import asyncio
 import typer
 from rich.console import Console
 
-from api.settings import get_settings
+from api.cli_db import database_session
 
 app = typer.Typer(help="Staff users: admins, managers, field organizers.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -33,31 +33,20 @@ def create(name: str = typer.Option(..., "--name", help="the person's name"),
 
 async def _create(name: str, role: str, centre: str | None, chat_id: str | None,
                   phone: str | None, language: str, password: str | None) -> str:
-    from referral import crypto, reference, staff
-    from referral.db import make_engine, make_sessionmaker
+    from referral import staff
     from referral.errors import DomainError
-    from referral.migrate import upgrade
 
-    settings = get_settings()
-    assert settings.data_key is not None
-    crypto.install_data_key(settings.data_key.get_secret_value())
-    await asyncio.to_thread(upgrade, settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            await reference.sync(session, settings.content_dir / "reference")
-            try:
-                user, token = await staff.create_user(
-                    session, name=name, role=role, centre=centre, telegram_chat_id=chat_id,
-                    phone=phone, language=language)
-                if password:
-                    staff.set_password(user, password)
-            except DomainError as exc:
-                console.print(f"[red]{exc.message}[/red]")
-                raise typer.Exit(2) from exc
-            await session.commit()
-            console.print(f"created {role} #{user.id} {user.name}"
-                          + (f" at {user.centre_id}" if user.centre_id else ""))
-            return token
-    finally:
-        await engine.dispose()
+    async with database_session() as session:
+        try:
+            user, token = await staff.create_user(
+                session, name=name, role=role, centre=centre, telegram_chat_id=chat_id,
+                phone=phone, language=language)
+            if password:
+                staff.set_password(user, password)
+        except DomainError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+            raise typer.Exit(2) from exc
+        await session.commit()
+        console.print(f"created {role} #{user.id} {user.name}"
+                      + (f" at {user.centre_id}" if user.centre_id else ""))
+        return token

@@ -4,15 +4,17 @@ person's own updates."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
 from bot.render import Resources
-from referral import oncall, tickets
+from referral import contacts, oncall, tickets
 from referral.casework import StaffUser, Ticket
 from referral.crypto import lookup_hash
-from referral.models import OutboxMessage
+from referral.models import OutboxMessage, utcnow
 
 _KIND = {"registration": N_("New registration"), "handoff": N_("Wants to talk to a person"),
          "urgent": N_("URGENT: person may be in danger")}
@@ -117,6 +119,33 @@ def _queue_staff(session: AsyncSession, person: StaffUser, text: str, lang: str,
                               address=address, text=text, buttons=buttons, language=lang,
                               kind="alert", priority=0, status="pending"))
     return 1
+
+
+REPLY_MAX = 1000  # characters in a staff member's message to a person
+# Why a reply to a person was refused; the dashboard and Telegram each say it their way.
+ReplyRefusal = Literal["forbidden", "closed", "reply", "opted_out", "unreachable"]
+
+
+async def reply_to_person(session: AsyncSession, ticket: Ticket, user: StaffUser,
+                          text: str) -> ReplyRefusal | None:
+    """A staff member writes to the person of a ticket: one rule for the dashboard and
+    Telegram. None when it is queued (recorded, first contact set); else why not."""
+    text = text.strip()
+    if not tickets.sees_personal_data(user):
+        return "forbidden"  # admins see figures, not people
+    if ticket.status == "closed":
+        return "closed"
+    if not text or len(text) > REPLY_MAX:
+        return "reply"
+    if ticket.address and await contacts.opted_out(
+            session, channel=ticket.channel, user_hash=lookup_hash(ticket.address.strip())):
+        return "opted_out"  # STOP means no more messages, from staff too
+    if not to_person(session, ticket, text):
+        return "unreachable"
+    tickets.record(session, ticket, "reply", actor=user, note=text, channel=ticket.channel)
+    if ticket.first_contact_at is None:  # a message reaching the person is a first contact
+        ticket.first_contact_at = utcnow()
+    return None
 
 
 def to_person(session: AsyncSession, ticket: Ticket, text: str) -> bool:

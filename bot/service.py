@@ -28,7 +28,7 @@ from bot.messages import PHONE_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import Resources, say
 from bot.state import State, StateStore
 from referral import contacts
-from referral.crypto import lookup_hash
+from referral.crypto import inbox_key, lookup_hash
 from referral.models import InboxMessage, OutboxMessage, utcnow
 
 log = logging.getLogger("prottasha.conversation")
@@ -131,7 +131,8 @@ class Conversations:
 
     async def _store_inbound(self, message: InboundMessage, user_hash: str) -> int | None:
         async with self.sessionmaker() as session:
-            row = InboxMessage(channel=message.channel, provider_id=message.provider_id,
+            row = InboxMessage(channel=message.channel,
+                               provider_id=inbox_key(message.channel, message.provider_id),
                                user_hash=user_hash, text=message.text)
             session.add(row)
             try:
@@ -149,7 +150,8 @@ class Conversations:
             claimed = await session.scalar(
                 update(InboxMessage)
                 .where(InboxMessage.channel == message.channel,
-                       InboxMessage.provider_id == message.provider_id,
+                       InboxMessage.provider_id == inbox_key(message.channel,
+                                                             message.provider_id),
                        InboxMessage.status == "received",
                        InboxMessage.received_at < now - ABANDONED)
                 .values(received_at=now).returning(InboxMessage.id))
@@ -261,7 +263,8 @@ class Conversations:
         async with self.sessionmaker() as session:
             rows = await session.scalars(
                 select(OutboxMessage).join(InboxMessage, OutboxMessage.in_reply_to == InboxMessage.id)
-                .where(InboxMessage.channel == channel, InboxMessage.provider_id == provider_id)
+                .where(InboxMessage.channel == channel,
+                       InboxMessage.provider_id == inbox_key(channel, provider_id))
                 .order_by(OutboxMessage.id))
             return [OutboundMessage(r.text, r.language,
                                     tuple(Button(b["title"], b["payload"]) for b in r.buttons))

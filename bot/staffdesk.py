@@ -14,11 +14,17 @@ from bot.i18n import N_
 from bot.render import Resources
 from referral import tickets
 from referral.casework import OPEN_STATUSES, StaffUser, Ticket
-from referral.crypto import lookup_hash
+from referral.crypto import inbox_key, lookup_hash
 from referral.errors import DomainError
 from referral.models import InboxMessage, OutboxMessage
 
 log = logging.getLogger("prottasha.staffdesk")
+_REFUSED = {"forbidden": N_("Only organizers and managers write to people; admins see the "
+                            "figures."),
+            "closed": N_("{reference} is closed: nothing was sent."),
+            "reply": N_("Write the message in at most {count} characters."),
+            "opted_out": N_("This person has asked for no more messages: nothing was sent."),
+            "unreachable": N_("This person cannot be reached here any more.")}
 STAFF_CHANNEL = "telegram_staff"  # staff updates in the inbox: claimed there, acted on once
 CLOSE_REASONS = ("support_completed", "not_reachable", "dropout", "cancelled", "duplicate")
 _REASON_TITLES = {"support_completed": N_("Support completed"),
@@ -54,14 +60,16 @@ class StaffDesk:
             if provider_id is not None:
                 await session.execute(update(InboxMessage).where(
                     InboxMessage.channel == STAFF_CHANNEL,
-                    InboxMessage.provider_id == provider_id).values(status="handled"))
+                    InboxMessage.provider_id == inbox_key(STAFF_CHANNEL, provider_id))
+                    .values(status="handled"))
             await session.commit()
         return 1
 
     async def _first_delivery(self, user: StaffUser, text: str, provider_id: str) -> bool:
         """Claim the update in the inbox, as people's messages are: False for a redelivery."""
         async with self.sessionmaker() as session:
-            session.add(InboxMessage(channel=STAFF_CHANNEL, provider_id=provider_id,
+            session.add(InboxMessage(channel=STAFF_CHANNEL,
+                                     provider_id=inbox_key(STAFF_CHANNEL, provider_id),
                                      user_hash=lookup_hash(f"staff:{user.id}"), text=text))
             try:
                 await session.commit()
@@ -145,10 +153,11 @@ class StaffDesk:
                      text: str) -> tuple[str, list[dict[str, str]]]:
         say = self.res.catalogs.gettext
         lang = user.language or "bn"
-        if not text or not alerts.to_person(session, ticket, text):
-            return say(lang, N_("This person cannot be reached here any more.")), []
-        tickets.record(session, ticket, "reply", actor=user, note=text)
-        if ticket.first_contact_at is None and ticket.status in ("new", "assigned"):
+        refused = await alerts.reply_to_person(session, ticket, user, text)
+        if refused is not None:
+            return say(lang, _REFUSED[refused], reference=ticket.reference,
+                       count=alerts.REPLY_MAX), []
+        if ticket.status in ("new", "assigned"):
             tickets.change_status(session, ticket, "contacted", user)
         return say(lang, N_("Sent to the person of {reference}."),
                    reference=ticket.reference), []

@@ -55,7 +55,9 @@ class StaffUser(Base):
     language: Mapped[str] = mapped_column(String(10), default="bn")  # of alerts and dashboard
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column()
+    locked_until: Mapped[datetime | None] = mapped_column()  # unused since 0005 (see login)
+    # Raised at logout: a session cookie carries the version it was made with.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

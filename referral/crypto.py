@@ -56,6 +56,13 @@ def lookup_hash(value: str) -> str:
     return hmac.new(_require()[1], value.encode(), hashlib.sha256).hexdigest()
 
 
+def inbox_key(channel: str, provider_id: str) -> str:
+    """What the inbox stores for a provider's message id: a keyed hash, because some ids carry
+    an address (Telegram's are "chat id:message id"), and erasure keeps the row's key so that
+    a replay of an erased person's old message is still recognised and never acted on."""
+    return lookup_hash(f"inbox:{channel}:{provider_id}")
+
+
 class EncryptedText(TypeDecorator[str]):
     """A text column stored encrypted; None stays None."""
 

@@ -3,11 +3,14 @@ their tickets stay, anonymised, for the programme's statistics."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.casework import ConsentRecord, Screening, Ticket, TicketEvent
 from referral.models import Contact, ContactChannel, ConversationState, InboxMessage, OutboxMessage, utcnow
+
+ERASED = "erased"  # the user_hash of an erased person's inbox rows
+ERASED_ALERT = "(erased on the person's request)"
 
 
 async def erase(session: AsyncSession, *, contact_id: int | None, channel: str,
@@ -38,6 +41,13 @@ async def erase(session: AsyncSession, *, contact_id: int | None, channel: str,
         if ids:
             await session.execute(update(TicketEvent).where(TicketEvent.ticket_id.in_(ids))
                                   .values(note=None))
+        for ticket_id in ids:
+            # Alerts to staff about their tickets carry the phone and their words: the rows
+            # keep only the fact that an alert went (what Telegram shows is beyond our reach).
+            await session.execute(update(OutboxMessage).where(
+                OutboxMessage.kind == "alert",
+                cast(OutboxMessage.buttons, String).like(f'%ticket:accept:{ticket_id}"%'))
+                .values(text=ERASED_ALERT))
         await session.execute(update(Screening).where(Screening.contact_id == contact_id)
                               .values(answers=None, contact_id=None))
         await session.execute(update(ConsentRecord).where(ConsentRecord.contact_id == contact_id)
@@ -45,8 +55,11 @@ async def erase(session: AsyncSession, *, contact_id: int | None, channel: str,
         await session.execute(delete(ContactChannel).where(ContactChannel.contact_id == contact_id))
         await session.execute(delete(Contact).where(Contact.id == contact_id))
     await session.execute(delete(OutboxMessage).where(OutboxMessage.user_hash.in_(hashes)))
-    await session.execute(delete(InboxMessage).where(InboxMessage.user_hash.in_(hashes),
-                                                     InboxMessage.id != (keep_inbox_id or -1)))
+    # Inbox rows stay as tombstones: the words and the person's hash go, the hashed provider
+    # id stays, so a provider's replay of an old message is a duplicate, not a new turn.
+    await session.execute(update(InboxMessage).where(InboxMessage.user_hash.in_(hashes),
+                                                     InboxMessage.id != (keep_inbox_id or -1))
+                          .values(text="", user_hash=ERASED, status="erased", language=None))
     await session.execute(delete(ConversationState).where(ConversationState.user_hash.in_(hashes)))
     if contact_id is not None:  # the state is kept per contact (bot.service.state_key)
         await session.execute(delete(ConversationState).where(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import zipfile
@@ -49,27 +50,59 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
 
 
+# A workbook is a zip of XML: what it claims is checked before anything is parsed, so that
+# a few kilobytes cannot ask for gigabytes ("A1:XFD1048576", five million shared strings).
+MAX_UNZIPPED = 40 * 1024 * 1024  # bytes of XML in all, unpacked
+MAX_RATIO = 200  # unpacked / packed for any one member: more is a zip bomb
+MAX_SHEET_ROWS = 50_000  # rows read, empty ones included, before we stop
+MAX_COLUMNS = 60
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise Invalid("the file is not an Excel workbook (.xlsx)") from exc
+    if sum(m.file_size for m in members) > MAX_UNZIPPED or any(
+            m.file_size > MAX_RATIO * max(m.compress_size, 1024) for m in members):
+        raise Invalid("the workbook is too large once unpacked; save only the case list sheet")
+
+
 def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-    """The first sheet's header (normalised names) and its non-empty rows."""
+    """The first sheet's header (normalised names) and its non-empty rows. Blocking and
+    CPU-bound: call it in a thread (`import_cases` does)."""
     from openpyxl import load_workbook
 
+    _check_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise Invalid("the file is not an Excel workbook (.xlsx)") from exc
-    sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
+        sheet = book.worksheets[0]
+    except Exception as exc:  # broken, sheetless, entity or XXE tricks: all one answer
+        raise Invalid("the file is not an Excel workbook (.xlsx) we can read") from exc
+    try:
+        sheet.reset_dimensions()  # ignore the size the file claims; read what is there
+        return _rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+    except Invalid:
+        raise
+    except Exception as exc:
+        raise Invalid("the file is not an Excel workbook (.xlsx) we can read") from exc
+    finally:
+        book.close()
+
+
+def _rows(lines: Any) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     names = (str(v or "").strip().lower().replace(" ", "_") for v in next(lines, ()))
     header = [ALIASES.get(n, n) for n in names]
     rows: list[tuple[int, dict[str, Any]]] = []
     for number, values in enumerate(lines, start=2):
+        if number > MAX_SHEET_ROWS:
+            raise Invalid(f"the sheet is longer than {MAX_SHEET_ROWS} rows")
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         if len(rows) == MAX_ROWS:
             raise Invalid(f"at most {MAX_ROWS} rows in one import")
         rows.append((number, {name: values[i] if i < len(values) else None
                               for i, name in enumerate(header) if name}))
-    book.close()
     return header, rows
 
 
@@ -166,7 +199,8 @@ def _optional(row: _Row) -> None:
 
 async def import_cases(session: AsyncSession, data: bytes, *, actor: StaffUser) -> ImportReport:
     """Check every row; add the tickets only when all are valid (flushes; the caller commits)."""
-    header, rows = read_rows(data)
+    # Off the event loop: a workbook takes time to read, and webhooks must not wait for it.
+    header, rows = await asyncio.to_thread(read_rows, data)
     report = ImportReport()
     for column in REQUIRED:
         if column not in header:

@@ -17,6 +17,9 @@ class Limiter(Protocol):
     async def forget(self, key: str) -> None:
         """Drop a mark set by `first`."""
 
+    async def peek(self, key: str) -> int:
+        """The count of `key` in its current window, without counting."""
+
 
 class MemoryLimiter:
     """Fixed windows in a dict; expired entries are swept as new ones arrive."""
@@ -49,6 +52,10 @@ class MemoryLimiter:
     async def forget(self, key: str) -> None:
         self._entries.pop(key, None)
 
+    async def peek(self, key: str) -> int:
+        expires, count = self._entries.get(key, (0.0, 0))
+        return count if expires > self.clock() else 0
+
 
 class RedisLimiter:
     """The same windows in Redis: INCR with an expiry set by the first hit, SET NX for marks."""
@@ -71,3 +78,6 @@ class RedisLimiter:
 
     async def forget(self, key: str) -> None:
         await self.redis.delete(self.prefix + key)
+
+    async def peek(self, key: str) -> int:
+        return int(await self.redis.get(self.prefix + key) or 0)

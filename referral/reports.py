@@ -82,5 +82,6 @@ async def figures(session: AsyncSession, user: StaffUser, *, now: datetime | Non
 async def unanswered(session: AsyncSession, *, limit: int = 100) -> list[InboxMessage]:
     """Messages the NLU could not place, newest first: material for content and training."""
     return list((await session.scalars(
-        select(InboxMessage).where(InboxMessage.intent.in_(UNANSWERED_INTENTS))
+        select(InboxMessage).where(InboxMessage.intent.in_(UNANSWERED_INTENTS),
+                                   InboxMessage.status != "erased")
         .order_by(InboxMessage.received_at.desc(), InboxMessage.id.desc()).limit(limit))).all())

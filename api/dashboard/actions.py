@@ -10,15 +10,12 @@ from api.auth import session
 from api.dashboard.session import PATH, FormUser
 from bot import alerts
 from bot.notify import accepted as notify_accepted
-from referral import contacts
 from referral import tickets as service
 from referral.casework import StaffUser, Ticket
-from referral.crypto import lookup_hash
 from referral.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from referral.models import utcnow
 
 router = APIRouter()
-REPLY_MAX = 1000
+REPLY_MAX = alerts.REPLY_MAX
 
 
 def _back(ticket_id: int, **flag: str) -> Response:
@@ -122,21 +119,9 @@ async def reply(ticket_id: int, request: Request, user: StaffUser = FormUser,
     ticket = await _ticket(db, ticket_id, user)
     if ticket is None:
         return _missing(ticket_id)
-    if not service.sees_personal_data(user):
-        return _back(ticket_id, error="forbidden")
-    if ticket.status == "closed":
-        return _back(ticket_id, error="closed")
-    text = text.strip()
-    if not text or len(text) > REPLY_MAX:
-        return _back(ticket_id, error="reply")
-    if ticket.address and await contacts.opted_out(
-            db, channel=ticket.channel, user_hash=lookup_hash(ticket.address.strip())):
-        return _back(ticket_id, error="opted_out")
-    if not alerts.to_person(db, ticket, text):
-        return _back(ticket_id, error="unreachable")
-    service.record(db, ticket, "reply", actor=user, note=text, channel=ticket.channel)
-    if ticket.first_contact_at is None:  # a message reaching the person is a first contact
-        ticket.first_contact_at = utcnow()
+    refused = await alerts.reply_to_person(db, ticket, user, text)
+    if refused is not None:
+        return _back(ticket_id, error=refused)
     await db.commit()
     request.app.state.services.wake_outbox()
     return _back(ticket_id, done="reply")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import session
 from api.dashboard import session as cookies
-from api.dashboard.web import LANGS, aware, language, render
+from api.dashboard.web import LANGS, language, render
 from bot.i18n import N_
 from referral.casework import StaffUser
 from referral.contacts import e164
-from referral.models import utcnow
+from referral.crypto import lookup_hash
 
 router = APIRouter()
 MAX_FAILURES = 5
@@ -97,25 +96,21 @@ async def login(request: Request, who: str = Form("", max_length=120),
     limiter = request.app.state.services.limiter
     if await limiter.hit(f"dashboard-login:{address}", IP_WINDOW) > IP_LIMIT:
         return _login_page(request, error=SLOW_DOWN, status=429, next_path=next, who=who)
+    # Failures count per name and address: five lock that name from that address for 15
+    # minutes, whether or not the name exists (no telling which staff names are real), and
+    # nobody elsewhere can lock a staff member out of their own account.
+    failures = f"dashboard-fail:{lookup_hash(' '.join(who.lower().split()))}:{address}"
+    if await limiter.peek(failures) >= MAX_FAILURES:
+        return _login_page(request, error=LOCKED, status=429, next_path=next, who=who)
     user = await find_user(db, who)
-    now = utcnow()
-    if user is not None and user.locked_until is not None:
-        if aware(user.locked_until) > now:
-            return _login_page(request, error=LOCKED, status=429, next_path=next, who=who)
-        user.locked_until, user.failed_logins = None, 0  # the lock has run out: start afresh
     ok = await asyncio.to_thread(_verify, (user.password_hash if user else None) or _DUMMY,
                                  password)
     if user is None or not ok:
-        if user is not None:
-            user.failed_logins = (user.failed_logins or 0) + 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            await db.commit()
-            if user.locked_until is not None:
-                return _login_page(request, error=LOCKED, status=429, next_path=next, who=who)
+        if await limiter.hit(failures, LOCK_MINUTES * 60.0) >= MAX_FAILURES:
+            return _login_page(request, error=LOCKED, status=429, next_path=next, who=who)
         return _login_page(request, error=WRONG, status=401, next_path=next, who=who)
+    await limiter.forget(failures)
     assert user.password_hash is not None
-    user.failed_logins, user.locked_until = 0, None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     await db.commit()
@@ -125,7 +120,12 @@ async def login(request: Request, who: str = Form("", max_length=120),
 
 
 @router.post("/logout")
-async def logout(request: Request, user: StaffUser = cookies.FormUser) -> Response:
+async def logout(request: Request, user: StaffUser = cookies.FormUser,
+                 db: AsyncSession = Depends(session)) -> Response:
+    # Every session of this person ends, a copied cookie included (a shared phone, a
+    # stolen cookie): deleting our cookie in this browser alone would not do that.
+    user.session_version = (user.session_version or 0) + 1
+    await db.commit()
     response = RedirectResponse(f"{cookies.PATH}/login", status_code=303)
     cookies.end(response)
     return response

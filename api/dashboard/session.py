@@ -55,7 +55,8 @@ def set_cookie(request: Request, response: Response, name: str, value: str, *, p
 
 def start(request: Request, response: Response, user: StaffUser) -> None:
     """Log `user` in: a fresh session with a fresh CSRF token (no session fixation)."""
-    data = {"u": user.id, "c": secrets.token_urlsafe(24), "p": password_mark(user)}
+    data = {"u": user.id, "c": secrets.token_urlsafe(24), "p": password_mark(user),
+            "v": user.session_version or 0}
     value = _serializer(request, "session").dumps(data)
     set_cookie(request, response, COOKIE, value, path=PATH, max_age=MAX_AGE)
     response.delete_cookie(LOGIN_COOKIE, path=PATH)
@@ -81,7 +82,8 @@ async def current_user(request: Request, db: AsyncSession = Depends(session)) ->
     data = _read(request)
     user = await db.get(StaffUser, data.get("u")) if data else None
     if data is None or user is None or not user.active or not user.password_hash \
-            or not hmac.compare_digest(str(data.get("p")), password_mark(user)):
+            or not hmac.compare_digest(str(data.get("p")), password_mark(user)) \
+            or data.get("v", 0) != (user.session_version or 0):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target if request.method == "GET" else PATH)
     request.state.csrf = str(data.get("c", ""))

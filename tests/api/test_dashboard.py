@@ -156,3 +156,30 @@ def test_login_page_is_bilingual_and_phone_ready(app_client: TestClient) -> None
     assert app_client.get("/dashboard/static/dashboard.css").status_code == 200
     assert "frame-ancestors 'none'" in bn.headers["content-security-policy"]
     assert csrf_of(bn.text)
+
+
+async def test_a_reply_to_a_person_who_opted_out_is_refused(sessions, app_client) -> None:  # type: ignore[no-untyped-def]
+    """STOP means no more messages, from staff too: refused, nothing recorded, no first
+    contact, and the organizer is told why (the worker would block the send, but the case
+    file would say it went)."""
+    from sqlalchemy import update
+
+    from referral.casework import TicketEvent
+    from referral.models import ContactChannel
+
+    await make_user(sessions, "Nadia Organizer", "organizer", "cumilla")
+    ticket_id = await make_ticket(sessions)
+    async with sessions() as s:
+        await s.execute(update(ContactChannel).values(opted_out=True))
+        await s.commit()
+    csrf = log_in(app_client, "nadia organizer")
+    r = app_client.post(f"/dashboard/tickets/{ticket_id}/reply",
+                        data={"csrf": csrf, "text": "Are you still there?"})
+    assert "error=opted_out" in r.headers["location"]
+    async with sessions() as s:
+        ticket = await s.get(Ticket, ticket_id)
+        assert ticket.first_contact_at is None
+        assert not (await s.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "proactive"))).all()
+        assert not (await s.scalars(select(TicketEvent).where(
+            TicketEvent.ticket_id == ticket_id, TicketEvent.kind == "reply"))).all()

@@ -144,3 +144,71 @@ async def test_the_import_page(sessions, app_client: TestClient) -> None:  # typ
                         files={"file": ("cases.xlsx", GOOD, xlsx)})
     assert r.status_code == 403
     assert csrf_of(page.text)
+
+
+def _rezip(data: bytes, **replace: bytes) -> bytes:
+    """The same workbook with some members replaced (keys use "__" for "/", "_" for ".")."""
+    import zipfile
+
+    names = {k.replace("__", "/").replace("_xml", ".xml"): v for k, v in replace.items()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, names.pop(item.filename, None) or src.read(item))
+        for name, body in names.items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def _claims_the_whole_sheet() -> bytes:
+    """4 KB that claims A1:XFD1048576, with one cell in the last row."""
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active["XFD1048576"] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+_BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+         + b"".join(f'<!ENTITY lol{i} "{"&lol;" * 10 if i == 1 else f"&lol{i - 1};" * 10}">'
+                    .encode() for i in range(1, 10))
+         + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+         b"<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol9;</t></is></c></row>"
+         b"</sheetData></worksheet>")
+_XXE = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row>'
+        b"</sheetData></worksheet>")
+
+
+@pytest.mark.parametrize("name", ["whole sheet", "shared strings", "entity bomb", "xxe",
+                                  "sheetless", "broken zip"])
+def test_hostile_workbooks_are_refused_quickly(name: str) -> None:
+    """Each of these once took minutes or answered 500 (issue 14): now a clear Invalid,
+    after bounded work."""
+    from referral.importer import read_rows
+
+    good = workbook(["X-1", "Cumilla", "new"])
+    data = {
+        "whole sheet": _claims_the_whole_sheet,
+        "shared strings": lambda: _rezip(good, xl__sharedStrings_xml=(
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + b"<si><t>a</t></si>" * 5_000_000 + b"</sst>")),
+        "entity bomb": lambda: _rezip(good, xl__worksheets__sheet1_xml=_BOMB),
+        "xxe": lambda: _rezip(good, xl__worksheets__sheet1_xml=_XXE),
+        "sheetless": lambda: _rezip(good, xl__workbook_xml=(
+            b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b"<sheets/></workbook>")),
+        "broken zip": lambda: good[: len(good) // 2],
+    }[name]()
+    try:
+        header, rows = read_rows(data)
+    except Invalid as exc:
+        assert exc.message
+        return
+    # Read without expanding anything: no passwd file, no billion laughs.
+    assert all("root:" not in str(v) and len(str(v)) < 1000
+               for _, row in rows for v in row.values()), name
+    assert name in ("xxe", "entity bomb"), f"{name} was read: {header}"

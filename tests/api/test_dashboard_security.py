@@ -3,15 +3,13 @@ escaping, the lockout and the per-address limit."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.app import create_app
 from api.settings import Settings
 from referral.casework import StaffUser, Ticket, TicketEvent
-from referral.models import utcnow
 from tests.api.test_dashboard_factories import (
     PASSWORD,
     NoNLU,
@@ -156,25 +154,54 @@ async def _user_id(sessions, name: str) -> int:  # type: ignore[no-untyped-def]
 
 
 async def test_login_locks_after_five_failures(sessions, app_client: TestClient) -> None:  # type: ignore[no-untyped-def]
-    person = await make_user(sessions, "Rahima Organizer", "organizer", "cumilla")
+    await make_user(sessions, "Rahima Organizer", "organizer", "cumilla")
     token = csrf_of(app_client.get("/dashboard/login").text)
 
-    def attempt(password: str) -> int:
+    def attempt(who: str, password: str) -> int:
         return app_client.post("/dashboard/login", data={
-            "who": "rahima organizer", "password": password, "csrf": token}).status_code
+            "who": who, "password": password, "csrf": token}).status_code
 
-    assert [attempt("wrong password") for _ in range(4)] == [401] * 4
-    assert attempt("wrong password") == 429  # the fifth failure locks
-    assert attempt(PASSWORD) == 429  # even the right password, while locked
-    async with sessions() as s:
-        user = await s.get(StaffUser, person.id)
-        assert user.failed_logins == 5 and user.locked_until is not None
-        user.locked_until = utcnow() - timedelta(seconds=1)  # fifteen minutes later
-        await s.commit()
-    assert attempt(PASSWORD) == 303
-    async with sessions() as s:
-        user = await s.get(StaffUser, person.id)
-        assert user.failed_logins == 0 and user.locked_until is None
+    assert [attempt("rahima organizer", "wrong") for _ in range(4)] == [401] * 4
+    assert attempt("rahima organizer", "wrong") == 429  # the fifth failure locks
+    assert attempt("Rahima  Organizer", PASSWORD) == 429  # even the right password, while locked
+    # A name that does not exist answers exactly alike: no telling which staff names are real.
+    assert [attempt("nobody at all", "wrong") for _ in range(5)] == [401] * 4 + [429]
+    # Fifteen minutes later the lock has run out.
+    limiter = app_client.app.state.services.limiter  # type: ignore[attr-defined]
+    real = limiter.clock
+    limiter.clock = lambda: real() + 16 * 60
+    try:
+        assert attempt("rahima organizer", PASSWORD) == 303
+    finally:
+        limiter.clock = real
+
+
+async def test_a_lock_is_per_address(sessions, app_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """Five wrong passwords from one address must not lock the organizer out everywhere."""
+    from api.dashboard.login import MAX_FAILURES
+
+    await make_user(sessions, "Rahima Organizer", "organizer", "cumilla")
+    token = csrf_of(app_client.get("/dashboard/login").text)
+    limiter = app_client.app.state.services.limiter  # type: ignore[attr-defined]
+    from referral.crypto import lookup_hash
+
+    elsewhere = f"dashboard-fail:{lookup_hash('rahima organizer')}:203.0.113.9"
+    for _ in range(MAX_FAILURES):
+        await limiter.hit(elsewhere, 900.0)  # an attacker at another address
+    assert app_client.post("/dashboard/login", data={
+        "who": "rahima organizer", "password": PASSWORD, "csrf": token}).status_code == 303
+
+
+async def test_logout_ends_a_copied_session(sessions, app_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    await make_user(sessions, "Rahima Organizer", "organizer", "cumilla")
+    csrf = log_in(app_client, "rahima organizer")
+    copied = app_client.cookies.get("pt_session")
+    assert copied and app_client.get("/dashboard").status_code == 200
+    app_client.post("/dashboard/logout", data={"csrf": csrf})
+    app_client.cookies.set("pt_session", copied, path="/dashboard")
+    response = app_client.get("/dashboard", follow_redirects=False)
+    assert response.status_code in (302, 303) and "/dashboard/login" in response.headers[
+        "location"]
 
 
 async def test_login_is_limited_per_address(sessions, app_client: TestClient) -> None:  # type: ignore[no-untyped-def]
@@ -231,3 +258,20 @@ async def test_cookie_is_secure_behind_https(sessions, settings: Settings) -> No
         cookie = [c for c in r.headers.get_list("set-cookie") if c.startswith("pt_session=")][0]
         assert "Secure" in cookie and "HttpOnly" in cookie
         assert client.get("/dashboard").status_code == 200
+
+
+@pytest.mark.parametrize(("role", "centre", "tab"), [
+    ("organizer", "cumilla", "centre"), ("organizer", "cumilla", "mine"),
+    ("manager", "khulna", "centre"), ("manager", "khulna", "oncall"),
+    ("manager", "khulna", "all"),  # not a manager's tab: falls back, still scoped
+])
+async def test_every_tab_keeps_to_the_centre(sessions, app_client: TestClient, role: str,  # type: ignore[no-untyped-def]
+                                             centre: str, tab: str) -> None:
+    """Another centre's Sylhet ticket never shows, whatever tab is asked for."""
+    theirs = await make_ticket(sessions, centre="sylhet", district="Habiganj")
+    await make_user(sessions, "Other Centre", role, centre)
+    log_in(app_client, "other centre")
+    page = app_client.get(f"/dashboard?tab={tab}")
+    assert page.status_code == 200
+    assert f"/dashboard/tickets/{theirs}" not in page.text
+    assert app_client.get(f"/dashboard/tickets/{theirs}").status_code == 404

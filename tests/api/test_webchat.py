@@ -64,12 +64,18 @@ def test_language_choice_survives_a_restart(settings: Settings, nlu_model) -> No
 
 
 def test_a_retry_with_the_same_message_id_is_answered_once(client: TestClient) -> None:
+    from tests.channels.dbutil import InboxMessage, OutboxMessage, count
+
     body = {"user_id": "e", "text": "hello", "message_id": "m-1"}
     first = client.post("/webchat/messages", json=body).json()
+    rows = count(client, InboxMessage), count(client, OutboxMessage)
     again = client.post("/webchat/messages", json=body).json()
-    assert first == again
+    assert first == again and first["messages"]  # the same answer, given again...
+    assert (count(client, InboxMessage), count(client, OutboxMessage)) == rows == (
+        1, len(first["messages"]))  # ...from the record: handled once
     state_after = chat(client, "menu", user="e")
     assert state_after  # the conversation goes on normally
+    assert count(client, InboxMessage) == 2
 
 
 @pytest.mark.parametrize(

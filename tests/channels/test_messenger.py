@@ -96,3 +96,25 @@ def test_redelivery_stop_and_start(client: TestClient, graph_api: GraphAPI) -> N
     signed(client, event(postback={"mid": "m.start", "payload": "menu:main", "title": "Menu"}))
     graph_api.wait_for("/me/messages", 2)
     assert not links(client)[0].opted_out
+
+
+def test_the_page_token_never_reaches_the_log(client: TestClient, graph_api: GraphAPI,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    """Graph API calls carry the page token in the URL, and httpx logs URLs at INFO."""
+    import logging
+
+    from api import logs
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level, logging.getLogger("httpx").level
+    logs.configure("INFO")  # as `prottasha serve` does
+    root.addHandler(caplog.handler)
+    caplog.handler.setLevel(logging.DEBUG)
+    try:
+        signed(client, event(message={"mid": "m.tok", "text": "menu"}))
+        graph_api.wait_for("/me/messages")
+        assert "page-token" not in "\n".join(r.getMessage() for r in caplog.records)
+        assert any(r.name.startswith("prottasha") for r in caplog.records)  # we did log
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]
+        logging.getLogger("httpx").setLevel(saved[2])

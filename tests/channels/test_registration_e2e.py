@@ -118,6 +118,23 @@ def test_delete_erases_the_person(client: TestClient, bot_api: BotAPI) -> None:
     ticket = query(client, lambda s: s.scalar(select(Ticket)))
     assert ticket.anonymised and ticket.phone is None and ticket.status == "closed"
     assert query(client, lambda s: s.scalar(select(func.count()).select_from(Contact))) == 0
+    # Twilio replays an old message of theirs: recognised, not answered, nobody re-created.
+    replay = text_all(client, BANGLA[:2], PHONE, "SMdel")
+    assert all("<Message>" not in r for r in replay)
+    assert query(client, lambda s: s.scalar(select(func.count()).select_from(Contact))) == 0
+    # What stays of their messages holds neither their words nor a provider id in clear.
+    from referral.models import InboxMessage
+
+    rows = query(client, lambda s: s.scalars(select(InboxMessage)))
+    erased = [r for r in rows if r.status == "erased"]
+    assert len(erased) >= len(BANGLA) and all(r.text == "" for r in erased)
+    assert not any(r.provider_id.startswith("SM") for r in rows)
+    # The organizer's alert about them no longer holds their phone in our database.
+    from referral.models import OutboxMessage
+
+    alerts = [r for r in query(client, lambda s: s.scalars(select(OutboxMessage)))
+              if r.kind == "alert"]
+    assert alerts and not any(PHONE in r.text or PHONE[4:] in r.text for r in alerts)
 
 
 def tg_message(text: str, update_id: int, reply_to: int | None = None) -> dict[str, Any]:
@@ -189,3 +206,53 @@ def test_questionnaire_started_on_sms_resumes_on_whatsapp(client: TestClient,
     params = sms("৩৫", "SMwa0001", f"whatsapp:{phone}", To="whatsapp:+14155238886")
     answer = post_twilio(client, "/webhooks/twilio/whatsapp", params)
     assert answer.status_code == 200 and "নারী" in answer.text  # the next question: gender
+
+
+def test_telegram_staff_actions_keep_to_their_centre(client: TestClient, bot_api: BotAPI,
+                                                     twilio_api: Any) -> None:
+    """Another centre's organizer pressing the buttons of a Sylhet ticket (show, accept,
+    close) learns nothing and changes nothing; a reply after STOP sends nothing."""
+    from referral.models import ContactChannel, OutboxMessage
+    from tests.channels.test_twilio import wait_until
+
+    organizer(client)
+    text_all(client, BANGLA, PHONE, "SMcc")
+    alerts_to(bot_api, "7001")
+    ticket = query(client, lambda s: s.scalar(select(Ticket)))
+
+    async def outsider() -> None:
+        async with client.app.state.services.sessionmaker() as s:  # type: ignore[attr-defined]
+            await staff.create_user(s, name="Khulna (invented)", role="organizer",
+                                    centre="khulna", telegram_chat_id="7009")
+            await s.commit()
+
+    client.portal.call(outsider)  # type: ignore[union-attr]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
+    for n, action in enumerate(("show", "accept", "close:support_completed")):
+        client.post("/webhooks/telegram", headers=headers, json={
+            "update_id": 9300 + n, "callback_query": {
+                "id": f"cb-{n}", "chat_instance": "ci", "data": f"ticket:{action}:{ticket.id}",
+                "from": {"id": 7009, "is_bot": False, "first_name": "K"},
+                "message": {"message_id": 1, "date": 1700000000, "text": "x",
+                            "chat": {"id": 7009, "type": "private"}}}})
+    answers = wait_until(lambda: [m["text"] for m in bot_api.sent(1)
+                                  if str(m.get("chat_id")) == "7009"][2:] and
+                         [m["text"] for m in bot_api.sent(1) if str(m.get("chat_id")) == "7009"],
+                         timeout=15)
+    seen = "\n".join(answers)
+    assert len(answers) == 3 and PHONE not in seen and PHONE[4:] not in seen
+    after = query(client, lambda s: s.scalar(select(Ticket)))
+    assert (after.status, after.assignee_id) == (ticket.status, ticket.assignee_id)
+
+    # The person sends STOP; the organizer's reply to the alert then sends nothing.
+    text_all(client, ["STOP"], PHONE, "SMccstop")
+    assert query(client, lambda s: s.scalar(select(ContactChannel.opted_out)))
+    sms_before = len(twilio_api.calls)
+    alert = next(r for r in query(client, lambda s: s.scalars(select(OutboxMessage)))
+                 if r.kind == "alert" and r.provider_id)
+    client.post("/webhooks/telegram", headers=headers, json=tg_message(
+        "are you there?", 9310, reply_to=int(alert.provider_id.split(":")[1])))
+    told = wait_until(lambda: [m["text"] for m in bot_api.sent(1)
+                               if str(m.get("chat_id")) == "7001"
+                               and "কিছু পাঠানো হয়নি" in m["text"]], timeout=15)
+    assert told and len(twilio_api.calls) == sms_before

@@ -153,6 +153,12 @@ def test_a_blocked_bot_stops_proactive_messages(client: TestClient, bot_api: Bot
                                     "description": "Forbidden: bot was blocked by the user"}))
     enqueue_proactive(client, "telegram", str(CHAT), "An update.")
     _wait(lambda: links(client)[0].opted_out)
+    # A later proactive message is not even tried: the person blocked the bot.
+    tried = len(bot_api.matching("/sendMessage"))
+    enqueue_proactive(client, "telegram", str(CHAT), "Another update.")
+    _wait(lambda: all(r.status not in ("pending", "sending") for r in outbox(client)))
+    assert len(bot_api.matching("/sendMessage")) == tried
+    assert outbox(client)[-1].status != "sent"
 
 
 def test_long_polling_handles_updates(channels_settings: Any, nlu_model: Any,

@@ -262,12 +262,14 @@ def test_a_message_stored_before_a_crash_is_answered_on_redelivery(client: TestC
     from sqlalchemy import update
 
     from bot.service import ABANDONED, person_key
+    from referral.crypto import inbox_key
     from referral.models import utcnow
 
     params = sms("hello", "SM-crashed")
 
     async def crashed(session):  # type: ignore[no-untyped-def]
-        session.add(InboxMessage(channel="sms", provider_id="SM-crashed", text="hello",
+        session.add(InboxMessage(channel="sms", provider_id=inbox_key("sms", "SM-crashed"),
+                                 text="hello",
                                  user_hash=person_key(params["From"]), status="received"))
         await session.commit()
 

@@ -151,3 +151,41 @@ async def test_only_organizers_and_managers_go_on_call(sessions) -> None:  # typ
         with pytest.raises(Invalid):  # a centre's rota is for its own staff
             await oncall.add(s, user_id=organizer.id, centre_id="sylhet", days="all",
                              start="09:00", end="17:00")
+
+
+def test_the_oncall_commands(tmp_path, monkeypatch, data_key) -> None:  # type: ignore[no-untyped-def]
+    """`prottasha oncall add / list / remove` as an admin would use them, on a real SQLite."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from api.settings import get_settings
+
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("DATA_KEY", data_key)
+    monkeypatch.setenv("APP_ENV", "test")
+    get_settings.cache_clear()
+    run = CliRunner().invoke
+    try:
+        made = run(app, ["users", "create", "--name", "Duty (invented)", "--role", "organizer",
+                         "--centre", "sylhet"])
+        assert made.exit_code == 0, made.output
+        user = re.search(r"#(\d+)", made.output)
+        assert user
+        both = run(app, ["oncall", "add", "--user", user.group(1)])
+        assert both.exit_code == 2 and "--national" in both.output  # one or the other
+        wrong = run(app, ["oncall", "add", "--user", user.group(1), "--centre", "khulna"])
+        assert wrong.exit_code == 2  # an organizer goes on call for their own centre only
+        night = run(app, ["oncall", "add", "--user", user.group(1), "--national", "--days",
+                          "fri,sat", "--from", "22:00", "--to", "08:00"])
+        assert night.exit_code == 0, night.output
+        listed = run(app, ["oncall", "list"])
+        assert listed.exit_code == 0 and "Duty (invented)" in listed.output
+        assert "22:00" in listed.output
+        shift = re.search(r"^\s*[│|]?\s*(\d+)", listed.output, re.M)
+        assert shift
+        assert run(app, ["oncall", "remove", shift.group(1)]).exit_code == 0
+        assert "Duty (invented)" not in run(app, ["oncall", "list"]).output
+    finally:
+        get_settings.cache_clear()
