@@ -223,3 +223,12 @@ def test_false_alarm_in_the_questionnaire_says_so_and_resumes(res: Resources,
     assert turn.state.flow == "register" and turn.state.step == "age"
     assert not turn.state.flow_paused
     assert chat.say("৩৫").state.step != "age"  # the next answer goes where it belongs
+
+
+def test_a_family_reporting_a_death_gets_the_death_page_and_a_person(res: Resources,
+                                                                      nlu_model: Any) -> None:
+    chat = Chat(res, nlu_model, "telegram")
+    chat.state.lang = "en"
+    turn = chat.say("my brother died in Saudi last night, how do we bring the body home")
+    assert "urgent" in kinds(turn) and turn.state.topic == "death_abroad"
+    assert "35,000" in text(turn) and "Are you safe" not in text(turn)
