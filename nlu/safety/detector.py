@@ -15,7 +15,7 @@ from nlu.safety.labels import DANGER, DANGER_INTENTS
 from nlu.safety.model import Thresholds, cue_features, danger_of, probabilities
 
 Level = Literal["danger", "unsure", "distress", "none"]
-SHORT = 2  # words: a message this short needs a danger cue to be urgent
+SHORT = 2  # words: a message this short needs a strong danger cue to be urgent
 SECOND_OPINION = 0.6  # intent confidence at which the classifier's danger reading makes us ask
 
 
@@ -28,7 +28,6 @@ class Signals:
     distress: float
     question: float
     strong: str | None  # category of a strong cue that is not negated
-    cued: bool = False  # any danger cue that is not negated, strong or weak
     words: int = 0
 
 
@@ -97,9 +96,8 @@ class DangerDetector:
                     best = probs
         category = max(DANGER, key=lambda c: best.get(c, 0.0))
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
-        cued = any(not h.negated for h in hits)
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
-                       whole.get("question", 0.0), strong, cued, len(toks))
+                       whole.get("question", 0.0), strong, len(toks))
 
     def assess(self, text: str, parse: dict[str, Any] | None = None) -> Assessment:
         """The level of danger in one message; `parse` is the intent classifier's reading."""
@@ -111,9 +109,9 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
     intent = (parse or {}).get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
     second = name in DANGER_INTENTS and confidence >= SECOND_OPINION
-    if s.danger >= t.danger and s.words <= SHORT and not s.cued:
-        # "passport" alone: one or two words with no sign of danger in them are not enough
-        # for an urgent case, whatever the model thinks of them. Ask.
+    if s.danger >= t.danger and s.words <= SHORT and not s.strong:
+        # "passport" or "2024 marche" alone: one or two words without a clear sign of danger
+        # are not enough for an urgent case, whatever the model thinks of them. Ask.
         return Assessment("unsure", s.category, s.danger, ("model",))
     if s.danger >= t.danger:
         # A strong cue too is said, so that the questionnaire never doubts this reading.
