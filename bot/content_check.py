@@ -7,6 +7,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.content import Library
+from bot.dialogue import CENTRE_UNPUBLISHED
 from bot.i18n import LANGUAGES, LOCALE_DIR, Catalogs
 from bot.render import menu as render_menu
 from bot.sms import cost
@@ -23,6 +24,7 @@ SMS_MAX_PARTS = 2
 MENU_MAX_PARTS = 3  # a numbered menu of up to 7 items in Bangla script cannot fit in 2
 MESSENGER_MAX_CHARS = 1000
 EXAMPLE_CENTRE = {"centre_name": "Narsingdi", "centre_phone": "+8809610102030",
+                  "centre_contact": "Phone: +8809610102030.",
                   "district": "Brahmanbaria"}  # the longest names, for worst-case lengths
 # What {call_offer} may become (bot.dialogue's call_offer): by phone, and in a chat.
 CALL_OFFERS = ("Reply CALL and a person will call you.",
@@ -88,8 +90,9 @@ def _topics(lib: Library) -> list[str]:
             if lang == "en" and c.encoding != "GSM-7":
                 problems.append(f"{where}: SMS page {n + 1} has characters outside GSM-7")
         if "sms" in topic.with_centre:
+            unpublished = lib.fill(Catalogs().gettext(lang, CENTRE_UNPUBLISHED), lang)
             c = cost(lib.fill(topic.with_centre["sms"], lang, call_offer=sms_offer,
-                              **EXAMPLE_CENTRE))
+                              **{**EXAMPLE_CENTRE, "centre_contact": unpublished}))
             if c.parts > SMS_MAX_PARTS:
                 problems.append(f"{where}: with_centre SMS costs {c.parts} parts")
         if len(lib.fill(topic.messenger, lang, call_offer=offer)) > MESSENGER_MAX_CHARS:

@@ -18,6 +18,9 @@ from bot.state import State
 from nlu.safety import Assessment
 
 DEFAULT_LANGUAGE = "bn"
+CENTRE_UNPUBLISHED = N_("The centre's own number is not published yet: Probash Bondhu "
+                        "{probash_bondhu} (24 hours) can put you in touch.")
+NATIONAL_LINES = frozenset({"probash_bondhu", "probash_bondhu_abroad"})  # not a centre's own
 CONFIDENT = 0.8  # intent confidence at which a clear question is answered as asked
 _NO_DANGER = Assessment("none", None, 0.0)
 _PAYLOAD = re.compile(r"^(menu|topic|action|lang|safe):[a-z_]+$|^more$")
@@ -323,10 +326,14 @@ class _Ctx:
             return self.turn(self.say(N_("I do not know that district. Please write the name of "
                                          "your district again.")), awaiting="district")
         phone = self.res.library.figures.get(centre.phone_key)
+        if phone is not None and centre.phone_key not in NATIONAL_LINES:
+            contact = self.res._(self.lang, N_("Phone: {phone}."), phone=phone.value)
+        else:  # never pass the national call centre off as the centre's own number
+            contact = self.say(CENTRE_UNPUBLISHED).text
         return self.topic(
             "service_center_location",
             centre_name=centre.names.get(self.lang, centre.names.get("en", centre.id)),
-            centre_phone=phone.value if phone else "",
+            centre_contact=contact,
             district=self.res.library.districts[district].get(self.lang, district)
             if self.lang == "bn" else district,
         )

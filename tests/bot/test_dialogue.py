@@ -125,6 +125,9 @@ def test_centre_asks_for_the_district_then_answers(res: Resources) -> None:
     assert ask.state.awaiting == "district"
     answer = say(res, ask.state, "khulna", parse("nlu_fallback", "en", district="Khulna"))
     assert "Khulna" in answer.replies[0].text
+    # No centre has its own number yet: the national line is never passed off as the centre's.
+    assert "Phone: 16135" not in answer.replies[0].text
+    assert "not published" in answer.replies[0].text and "16135" in answer.replies[0].text
 
 
 def test_opt_out_is_an_effect(res: Resources) -> None:
