@@ -20,6 +20,10 @@ from api.services import Services
 from api.settings import Settings, get_settings
 
 log = logging.getLogger("prottasha.http")
+# On every response, pages and API alike: no sniffing, no framing, no referrer elsewhere.
+BASE_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                "Referrer-Policy": "same-origin"}
+PRIVATE_PATHS = ("/webchat/", "/api/")
 
 
 def create_app(settings: Settings | None = None, *, nlu: Any = None) -> FastAPI:
@@ -74,6 +78,10 @@ async def _request_context(request: Request,
     try:
         response = await call_next(request)
         response.headers["X-Request-ID"] = rid[:64]
+        for name, value in BASE_HEADERS.items():  # the dashboard sets stricter ones itself
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith(PRIVATE_PATHS):  # answers that carry personal data
+            response.headers.setdefault("Cache-Control", "no-store")
         log.info("request", extra={"method": request.method, "path": request.url.path,
                                    "status": response.status_code,
                                    "duration_ms": round((time.perf_counter() - started) * 1000, 1)})

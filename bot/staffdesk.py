@@ -26,7 +26,7 @@ _REFUSED = {"forbidden": N_("Only organizers and managers write to people; admin
             "opted_out": N_("This person has asked for no more messages: nothing was sent."),
             "unreachable": N_("This person cannot be reached here any more.")}
 STAFF_CHANNEL = "telegram_staff"  # staff updates in the inbox: claimed there, acted on once
-CLOSE_REASONS = ("support_completed", "not_reachable", "dropout", "cancelled", "duplicate")
+CLOSE_REASONS = tickets.STAFF_CLOSING_REASONS
 _REASON_TITLES = {"support_completed": N_("Support completed"),
                   "not_reachable": N_("Not reachable"), "dropout": N_("Dropped out"),
                   "cancelled": N_("Cancelled"), "duplicate": N_("Duplicate")}

@@ -166,9 +166,9 @@ def _check(row: _Row, districts: dict[str, District], allowed: set[str] | None) 
         reason = reason or implied or ""
     if status not in TICKET_STATUSES:
         row.fail("status", f"one of {', '.join(TICKET_STATUSES)} or a ProMIS case status")
-    elif status == "closed" and reason not in tickets.CLOSING_REASONS[:-1]:
+    elif status == "closed" and reason not in tickets.STAFF_CLOSING_REASONS:
         row.fail("closing_reason", f"a closed case needs one of "
-                                   f"{', '.join(tickets.CLOSING_REASONS[:-1])}")
+                                   f"{', '.join(tickets.STAFF_CLOSING_REASONS)}")
     row.fields.update(status=status, closing_reason=reason if status == "closed" else None)
     _optional(row)
 

@@ -15,8 +15,10 @@ from referral.errors import Conflict, Forbidden, Invalid, NotFound
 from referral.models import utcnow
 
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O or 1/I/L: read over the phone
-CLOSING_REASONS = ("support_completed", "cancelled", "dropout", "duplicate", "not_reachable",
-                   "erased")
+# What staff may choose; "erased" is set by erasure alone (choosing it would erase nothing).
+STAFF_CLOSING_REASONS = ("support_completed", "cancelled", "dropout", "duplicate",
+                         "not_reachable")
+CLOSING_REASONS = (*STAFF_CLOSING_REASONS, "erased")
 
 
 def new_reference() -> str:
@@ -131,8 +133,8 @@ def change_status(session: AsyncSession, ticket: Ticket, status: str, user: Staf
     _may_work(ticket, user)
     if status not in TICKET_STATUSES:
         raise Invalid(f"status must be one of {', '.join(TICKET_STATUSES)}")
-    if status == "closed" and reason not in CLOSING_REASONS:
-        raise Invalid(f"closing needs a reason: one of {', '.join(CLOSING_REASONS[:-1])}")
+    if status == "closed" and reason not in STAFF_CLOSING_REASONS:
+        raise Invalid(f"closing needs a reason: one of {', '.join(STAFF_CLOSING_REASONS)}")
     if status == ticket.status:
         return
     now = utcnow()

@@ -58,5 +58,5 @@ async def ticket_view(ticket_id: int, request: Request, user: StaffUser = Curren
     return render(request, "ticket.html", user=user, ticket=ticket, personal=personal,
                   answers=answers, messages=messages, events=events, names=names, centre=centre,
                   organizers=staff, reasons=reasons, score=screening.score if screening else None,
-                  closing_reasons=service.CLOSING_REASONS[:-1], statuses=service.TICKET_STATUSES,
+                  closing_reasons=service.STAFF_CLOSING_REASONS, statuses=service.TICKET_STATUSES,
                   done=done, error=error)

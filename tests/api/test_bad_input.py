@@ -45,3 +45,26 @@ def test_web_chat_never_fails_on_odd_json(client: TestClient, body: bytes,  # no
     assert response.status_code == status, response.text
     if status == 200:
         assert response.json()["messages"]
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/"), ("POST", "/webchat/messages"), ("GET", "/api/v1/tickets"), ("GET", "/healthz"),
+    ("GET", "/dashboard/login"),
+])
+def test_every_response_carries_the_security_headers(client: TestClient, method: str,  # noqa: F811
+                                                      path: str) -> None:
+    response = client.request(method, path, json={"user_id": "h", "text": "hello"}
+                              if method == "POST" else None)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Referrer-Policy" in response.headers
+    if path.startswith(("/webchat/", "/api/")):
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_staff_cannot_close_with_the_reason_erased(client: TestClient) -> None:  # noqa: F811
+    """Only erasure closes a ticket as "erased": a person choosing it would erase nothing."""
+    ids = setup(client)
+    response = client.patch(f"/api/v1/tickets/{ids['ticket']}", headers=auth(ids["org"]),
+                            json={"status": "closed", "closing_reason": "erased"})
+    assert response.status_code == 422 and "erased" not in response.json()["error"]["message"]
