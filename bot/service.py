@@ -30,6 +30,7 @@ from bot.state import State, StateStore
 from referral import contacts
 from referral.crypto import inbox_key, lookup_hash
 from referral.models import InboxMessage, OutboxMessage, utcnow
+from referral.outbox import ERASURE
 
 log = logging.getLogger("prottasha.conversation")
 ADVISORY_SPACE = 7421  # the first key of our advisory locks, so they meet no one else's
@@ -210,7 +211,9 @@ class Conversations:
             if stopping or was_opted_out:  # any other message resubscribes
                 await contacts.set_opted_out(session, channel=message.channel,
                                              user_hash=user_hash, opted_out=stopping)
-            pieces = self._record(session, message, user_hash, inbox_id, replies, plan)
+            erasing = any(e.kind == "erase" for e in turn.effects)
+            pieces = self._record(session, message, user_hash, inbox_id, replies, plan,
+                                  erasing=erasing)
             await session.commit()
         await self.store.after_commit(key, turn.state)
         metrics.INTENTS.labels(intent.get("name") or "none", parse.get("language") or "?").inc()
@@ -224,11 +227,18 @@ class Conversations:
 
     @staticmethod
     def _record(session: Any, message: InboundMessage, user_hash: str, inbox_id: int,
-                replies: list[OutboundMessage], plan: Plan) -> list[Piece]:
-        """Every piece goes in the outbox: inline ones as sent, the rest for the worker."""
+                replies: list[OutboundMessage], plan: Plan, *, erasing: bool = False
+                ) -> list[Piece]:
+        """Every piece goes in the outbox: inline ones as sent, the rest for the worker. The
+        confirmation of an erasure keeps the address only until it is sent."""
         pieces = plan(replies)
         for piece in pieces:
-            session.add(_outbox(message, user_hash, inbox_id, piece.message, inline=piece.inline))
+            row = _outbox(message, user_hash, inbox_id, piece.message, inline=piece.inline)
+            if erasing:
+                row.kind = ERASURE
+                if piece.inline:
+                    row.address = ""
+            session.add(row)
         return pieces
 
     async def _held_back(self, message: InboundMessage, user_hash: str, inbox_id: int,

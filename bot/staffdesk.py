@@ -46,7 +46,7 @@ class StaffDesk:
                      provider_id: str | None = None) -> int:
         """One message or button press from a staff member; replies go to the outbox. A
         redelivered update (the same `provider_id`) acts once: 0 is returned for the copies."""
-        if provider_id is not None and not await self._first_delivery(user, text, provider_id):
+        if provider_id is not None and not await self._first_delivery(user, provider_id):
             return 0
         async with self.sessionmaker() as session:
             user = await session.get(StaffUser, user.id) or user
@@ -65,12 +65,14 @@ class StaffDesk:
             await session.commit()
         return 1
 
-    async def _first_delivery(self, user: StaffUser, text: str, provider_id: str) -> bool:
+    async def _first_delivery(self, user: StaffUser, provider_id: str) -> bool:
         """Claim the update in the inbox, as people's messages are: False for a redelivery."""
         async with self.sessionmaker() as session:
+            # Only the claim: what staff write may be about a person, and lives in the case
+            # file (notes, replies) where erasure finds it.
             session.add(InboxMessage(channel=STAFF_CHANNEL,
                                      provider_id=inbox_key(STAFF_CHANNEL, provider_id),
-                                     user_hash=lookup_hash(f"staff:{user.id}"), text=text))
+                                     user_hash=lookup_hash(f"staff:{user.id}"), text=""))
             try:
                 await session.commit()
             except IntegrityError:

@@ -85,6 +85,10 @@ async def finish(session: AsyncSession, row: OutboxMessage, *, status: str,
     values: dict[str, Any] = {"status": status, "claim_token": None, "last_error": error}
     if status == "sent":
         values.update(provider_id=provider_id, sent_at=utcnow())
+    if row.kind == ERASURE and status != "pending":
+        # The last message to an erased person: once it is out (or never will be), nothing
+        # of theirs stays, not even where it went.
+        values.update(address="", provider_id=None)
     if retry_at is not None:
         values["available_at"] = retry_at
     result = await session.execute(
@@ -94,6 +98,8 @@ async def finish(session: AsyncSession, row: OutboxMessage, *, status: str,
     await session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
+
+ERASURE = "erasure"  # the kind of the reply that confirms an erasure
 
 # Delivery reports can arrive out of order: a late "sent" must not undo "delivered".
 DELIVERY_RANK = {"queued": 0, "accepted": 0, "sending": 0, "sent": 1, "delivered": 2,
