@@ -114,9 +114,11 @@ class OutboxWorker:
         rate = self.caps.get(channel)
         if not rate or rate <= 0:
             return
+        # `rate` a second as `limit` sends in any sliding `window` (0.5 a second: 1 in 2 s).
         window = 1.0 if rate >= 1 else 1.0 / rate
         limit = max(1, math.floor(rate)) if rate >= 1 else 1
-        while True:
-            if await self.limiter.hit(f"cap:{channel}", window) <= limit:
+        for _ in range(10_000):  # bounded: a wedged clock must not spin a worker for ever
+            wait = await self.limiter.acquire(f"cap:{channel}", limit, window)
+            if wait <= 0:
                 return
-            await asyncio.sleep(min(window, 0.25))
+            await asyncio.sleep(min(wait, window))

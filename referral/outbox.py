@@ -122,12 +122,20 @@ async def record_delivery(session: AsyncSession, *, provider_id: str, status: st
 async def pick_up(session: AsyncSession, *, channel: str, user_hash: str) -> list[OutboxMessage]:
     """Messages waiting for a pull channel's client (a staff reply to a web chat user),
     marked sent as they are handed over (flushes; the caller commits)."""
+    # One UPDATE that only takes rows still pending: of several polls at once (two tabs, a
+    # retry), each message goes to exactly one; PostgreSQL re-checks the WHERE after a
+    # concurrent update's lock, SQLite serialises the writes.
+    token, now = uuid.uuid4().hex, utcnow()
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.channel == channel, OutboxMessage.user_hash == user_hash,
+               OutboxMessage.status == "pending")
+        .values(status="sent", sent_at=now, claim_token=token)
+        .execution_options(synchronize_session=False))
     rows = list(await session.scalars(
-        select(OutboxMessage).where(OutboxMessage.channel == channel,
-                                    OutboxMessage.user_hash == user_hash,
-                                    OutboxMessage.status == "pending")
-        .order_by(OutboxMessage.id)))
+        select(OutboxMessage).where(OutboxMessage.claim_token == token)
+        .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
     for row in rows:
-        row.status, row.sent_at = "sent", utcnow()
+        row.claim_token = None
     await session.flush()
     return rows

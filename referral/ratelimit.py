@@ -4,6 +4,8 @@ processes share them, and in process memory otherwise (the embedded default)."""
 from __future__ import annotations
 
 import time
+import uuid
+from collections import deque
 from typing import Any, Protocol
 
 
@@ -20,6 +22,11 @@ class Limiter(Protocol):
     async def peek(self, key: str) -> int:
         """The count of `key` in its current window, without counting."""
 
+    async def acquire(self, key: str, limit: int, window: float) -> float:
+        """Take one of `limit` slots in any sliding `window` seconds: 0.0 when taken, else the
+        seconds to wait before a slot frees. Unlike `hit`'s fixed windows, no burst at a window
+        edge can reach twice the limit (a provider's cap is a sliding one)."""
+
 
 class MemoryLimiter:
     """Fixed windows in a dict; expired entries are swept as new ones arrive."""
@@ -27,6 +34,7 @@ class MemoryLimiter:
     def __init__(self, clock: Any = time.monotonic) -> None:
         self.clock = clock
         self._entries: dict[str, tuple[float, int]] = {}  # key -> (expires, count)
+        self._logs: dict[str, deque[float]] = {}  # key -> times of the slots taken
 
     def _sweep(self, now: float) -> None:
         if len(self._entries) > 10_000:
@@ -56,9 +64,37 @@ class MemoryLimiter:
         expires, count = self._entries.get(key, (0.0, 0))
         return count if expires > self.clock() else 0
 
+    async def acquire(self, key: str, limit: int, window: float) -> float:
+        now = self.clock()
+        log = self._logs.setdefault(key, deque())
+        while log and log[0] <= now - window:
+            log.popleft()
+        if len(log) < limit:
+            log.append(now)
+            return 0.0
+        return log[0] + window - now
+
+
+# A sliding log in a sorted set, atomic in one script; the clock is Redis's own, so processes
+# on machines whose clocks differ still share one window.
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
+  return '0'
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return tostring(tonumber(oldest[2]) + window - now)
+"""
+
 
 class RedisLimiter:
-    """The same windows in Redis: INCR with an expiry set by the first hit, SET NX for marks."""
+    """The same windows in Redis: INCR with an expiry set by the first hit, SET NX for marks,
+    a sorted set for sliding caps."""
 
     def __init__(self, redis: Any, prefix: str = "prottasha:rl:") -> None:
         self.redis = redis
@@ -81,3 +117,8 @@ class RedisLimiter:
 
     async def peek(self, key: str) -> int:
         return int(await self.redis.get(self.prefix + key) or 0)
+
+    async def acquire(self, key: str, limit: int, window: float) -> float:
+        wait = await self.redis.eval(_ACQUIRE, 1, self.prefix + "slide:" + key, limit, window,
+                                     uuid.uuid4().hex)
+        return max(0.0, float(wait))

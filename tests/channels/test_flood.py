@@ -22,8 +22,29 @@ async def check_limiter(limiter: Any) -> None:
     assert await limiter.hit("k", 0.3) == 1 and await limiter.first("seen", 0.3)
 
 
+async def check_sliding_cap(limiter: Any, sleep: Any) -> None:
+    """5 in any 0.5 s: a burst just after a fixed window's edge would get 5 more at once."""
+    assert await limiter.acquire("cap", 5, 0.5) == 0
+    await sleep(0.3)
+    assert [await limiter.acquire("cap", 5, 0.5) for _ in range(4)] == [0.0] * 4
+    assert 0.1 < await limiter.acquire("cap", 5, 0.5) <= 0.25  # the first slot frees at 0.5
+    await sleep(0.25)  # 0.55 s: only the first slot has left the window
+    assert await limiter.acquire("cap", 5, 0.5) == 0
+    assert await limiter.acquire("cap", 5, 0.5) > 0
+    assert await limiter.acquire("other", 5, 0.5) == 0
+
+
 async def test_memory_limiter() -> None:
     await check_limiter(MemoryLimiter())
+
+
+async def test_memory_sliding_cap() -> None:
+    now = [100.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    await check_sliding_cap(MemoryLimiter(clock=lambda: now[0]), sleep)
 
 
 @pytest.mark.redis
@@ -33,6 +54,8 @@ async def test_redis_limiter(redis_url: str) -> None:
     redis = Redis.from_url(redis_url, decode_responses=True)
     try:
         await check_limiter(RedisLimiter(redis))
+        await redis.delete("prottasha:rl:slide:cap", "prottasha:rl:slide:other")
+        await check_sliding_cap(RedisLimiter(redis), asyncio.sleep)
     finally:
         await redis.aclose()
 

@@ -183,3 +183,36 @@ async def test_the_channel_rate_cap_paces_sending(sessions: Any) -> None:
     started = time.monotonic()
     await worker(sessions, sender, caps={"sms": 4.0}).drain_once()
     assert len(sender.sent) == 9 and time.monotonic() - started >= 1.9  # 4 a second
+
+
+async def test_simultaneous_web_chat_polls_hand_each_message_over_once(database_url: str,
+                                                                       sessions: Any) -> None:
+    """Two tabs and a retry poll at once: each waiting reply reaches exactly one of them."""
+    from referral.outbox import pick_up
+
+    async with sessions() as session:
+        for i in range(4):
+            enqueue(session, channel="webchat", user_hash="web", address="web", text=f"reply {i}",
+                    language="en", kind="proactive")
+        enqueue(session, channel="webchat", user_hash="someone-else", address="x", text="theirs",
+                language="en", kind="proactive")
+        await session.commit()
+    engines = [make_engine(database_url) for _ in range(5)]
+
+    async def poll(engine: Any) -> list[str]:
+        async with make_sessionmaker(engine)() as session:
+            rows = await pick_up(session, channel="webchat", user_hash="web")
+            await session.commit()
+            return [r.text for r in rows]
+
+    try:
+        handed = await asyncio.gather(*(poll(e) for e in engines))
+    finally:
+        for e in engines:
+            await e.dispose()
+    assert sorted(t for texts in handed for t in texts) == [f"reply {i}" for i in range(4)]
+    rows = (await statuses(sessions)).values()
+    assert {r.text: r.status for r in rows if r.user_hash == "web"} == \
+        {f"reply {i}": "sent" for i in range(4)}
+    assert all(r.claim_token is None for r in rows)
+    assert [r.status for r in rows if r.user_hash == "someone-else"] == ["pending"]
