@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, *, nlu: Any = None) -> FastAPI:
         app.state.services = await Services.start(settings, nlu=nlu)
         if settings.drains_outbox_in_process:
             app.state.services.start_outbox()
+        app.state.services.start_recovery()
         try:
             yield
         finally:

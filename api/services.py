@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -83,6 +84,7 @@ class Services:
     _outbox_stop: asyncio.Event = field(default_factory=asyncio.Event)
     _outbox_task: asyncio.Task[None] | None = None
     _jobs_task: asyncio.Task[None] | None = None
+    _recovery_task: asyncio.Task[None] | None = None
 
     @classmethod
     async def start(cls, settings: Settings, *, migrate: bool = True, nlu: Any = None) -> Services:
@@ -106,7 +108,8 @@ class Services:
         flood = Flood(limiter, limit=settings.sender_rate_limit,
                       window=settings.sender_rate_window, burst_seconds=settings.burst_seconds)
         conversations = Conversations(sessionmaker=sessionmaker, nlu=nlu, resources=resources,
-                                      store=store, flood=flood)
+                                      store=store, flood=flood,
+                                      abandoned=timedelta(seconds=settings.inbox_lease_seconds))
         services = cls(settings, engine, sessionmaker, redis, nlu, resources, conversations,
                        limiter=limiter)
         desk = StaffDesk(sessionmaker=sessionmaker, resources=resources)
@@ -136,6 +139,22 @@ class Services:
         if self._jobs_task is None:
             self._jobs_task = asyncio.create_task(self.run_jobs(self._outbox_stop))
 
+    def start_recovery(self) -> None:
+        """Answer, from this process, messages a dead process stored and never answered (only
+        a process with the NLU can: the separate outbox worker has none)."""
+        if self._recovery_task is None:
+            self._recovery_task = asyncio.create_task(self._recover(self._outbox_stop))
+
+    async def _recover(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                while await self.conversations.recover():
+                    self.wake_outbox()
+            except Exception:  # e.g. the database restarting: tried again next round
+                log.exception("recovery_failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.settings.inbox_recovery_seconds)
+
     async def run_jobs(self, stop: asyncio.Event, every: float = 60.0) -> None:
         """Scheduled work until `stop`: escalate tickets nobody accepted in time."""
         while not stop.is_set():
@@ -149,6 +168,9 @@ class Services:
 
     async def close(self) -> None:
         self._outbox_stop.set()
+        if self._recovery_task is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._recovery_task, timeout=10)
         if self._jobs_task is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(self._jobs_task, timeout=10)

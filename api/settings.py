@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(6, ge=1)
     outbox_backoff_seconds: float = 5.0  # doubled per attempt, up to the cap below
     outbox_backoff_max_seconds: float = 900.0
+    # A message still unanswered this long after it was stored belongs to a process that died;
+    # each API process looks for such messages every `inbox_recovery_seconds` and answers them.
+    inbox_lease_seconds: float = Field(30.0, gt=0)
+    inbox_recovery_seconds: float = Field(15.0, gt=0)
     # Messages a second per channel: a Twilio long code sends about one SMS a second.
     rate_cap_sms: float = 1.0
     rate_cap_whatsapp: float = 20.0

@@ -12,7 +12,7 @@ import logging
 import time
 import weakref
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select, text, update
@@ -67,8 +67,10 @@ class Conversations:
     """Receives one inbound message and returns the replies to send."""
 
     def __init__(self, *, sessionmaker: async_sessionmaker, nlu: Parser, resources: Resources,
-                 store: StateStore, flood: Flood | None = None) -> None:
+                 store: StateStore, flood: Flood | None = None,
+                 abandoned: timedelta = ABANDONED) -> None:
         self.sessionmaker = sessionmaker
+        self.abandoned = abandoned
         self.flood = flood
         self.nlu = nlu
         self.resources = resources
@@ -94,7 +96,43 @@ class Conversations:
             log.info("duplicate", extra={"channel": message.channel})
             return Handled(replies=[], duplicate=True)
         metrics.MESSAGES_IN.labels(message.channel).inc()
-        plan = plan or _everything(inline)
+        return await self._turn(message, user_hash, inbox_id, plan or _everything(inline),
+                                started)
+
+    async def recover(self, limit: int = 50) -> int:
+        """Answer messages that were stored but never answered because the process handling
+        them died (kill -9, a crash, a deploy) and that no provider redelivered: the replies go
+        through the outbox. Each is claimed as a redelivery would claim it, so a redelivery
+        arriving meanwhile and this sweep answer it once between them. Returns how many."""
+        now = utcnow()
+        async with self.sessionmaker() as session:
+            waiting = list(await session.scalars(
+                select(InboxMessage).where(InboxMessage.status == "received",
+                                           InboxMessage.received_at < now - self.abandoned,
+                                           InboxMessage.address.is_not(None))
+                .order_by(InboxMessage.id).limit(limit)))
+        recovered = 0
+        for row in waiting:
+            async with self.sessionmaker() as session:
+                claimed = await session.scalar(
+                    update(InboxMessage)
+                    .where(InboxMessage.id == row.id, InboxMessage.status == "received",
+                           InboxMessage.received_at < now - self.abandoned)
+                    .values(received_at=utcnow()).returning(InboxMessage.id))
+                await session.commit()
+            if claimed is None or row.address is None:
+                continue  # a redelivery (or another sweeper) took it meanwhile
+            metrics.RECOVERED.labels(row.channel).inc()
+            log.warning("recovered", extra={"channel": row.channel, "status": "sweep"})
+            message = InboundMessage(row.channel, row.address, row.text,
+                                     f"recovered-{row.id}")
+            await self._turn(message, row.user_hash, row.id, _everything(False),
+                             time.perf_counter())
+            recovered += 1
+        return recovered
+
+    async def _turn(self, message: InboundMessage, user_hash: str, inbox_id: int, plan: Plan,
+                    started: float) -> Handled:
         was_opted_out, contact_id = await self._link(message, user_hash)
         key = state_key(contact_id)
         if self.flood is not None:
@@ -134,7 +172,7 @@ class Conversations:
         async with self.sessionmaker() as session:
             row = InboxMessage(channel=message.channel,
                                provider_id=inbox_key(message.channel, message.provider_id),
-                               user_hash=user_hash, text=message.text)
+                               user_hash=user_hash, text=message.text, address=message.user_id)
             session.add(row)
             try:
                 await session.commit()
@@ -154,7 +192,7 @@ class Conversations:
                        InboxMessage.provider_id == inbox_key(message.channel,
                                                              message.provider_id),
                        InboxMessage.status == "received",
-                       InboxMessage.received_at < now - ABANDONED)
+                       InboxMessage.received_at < now - self.abandoned)
                 .values(received_at=now).returning(InboxMessage.id))
             await session.commit()
         if claimed is not None:
@@ -202,7 +240,7 @@ class Conversations:
             await self.store.save(session, key, turn.state)
             await session.execute(
                 update(InboxMessage).where(InboxMessage.id == inbox_id).values(
-                    status="handled", language=parse.get("language"),
+                    status="handled", address=None, language=parse.get("language"),
                     intent=intent.get("name"), confidence=intent.get("confidence")))
             replies = turn.replies
             stopping = any(e.kind == "opt_out" for e in turn.effects)
@@ -249,7 +287,7 @@ class Conversations:
             metrics.DUPLICATES.labels(message.channel).inc()
         async with self.sessionmaker() as session:
             await session.execute(update(InboxMessage).where(InboxMessage.id == inbox_id)
-                                  .values(status=verdict))
+                                  .values(status=verdict, address=None))
             replies: list[OutboundMessage] = []
             if verdict == "notice":
                 state = await self.store.load(session, key)
@@ -265,17 +303,27 @@ class Conversations:
     async def _mark(self, inbox_id: int, status: str) -> None:
         async with self.sessionmaker() as session:
             await session.execute(
-                update(InboxMessage).where(InboxMessage.id == inbox_id).values(status=status))
+                update(InboxMessage).where(InboxMessage.id == inbox_id)
+                .values(status=status, address=None))
             await session.commit()
 
-    async def replies_to(self, channel: str, provider_id: str) -> list[OutboundMessage]:
-        """What we answered to an earlier message (for a client that retries)."""
+    async def replies_to(self, channel: str, provider_id: str, *, inline_only: bool = False,
+                         since: datetime | None = None) -> list[OutboundMessage]:
+        """What we answered to an earlier message (for a client that retries): `inline_only`,
+        the replies that went back in the HTTP answer (not those the outbox sent), and only
+        for a message received `since`."""
+        query = (select(OutboxMessage)
+                 .join(InboxMessage, OutboxMessage.in_reply_to == InboxMessage.id)
+                 .where(InboxMessage.channel == channel,
+                        InboxMessage.provider_id == inbox_key(channel, provider_id))
+                 .order_by(OutboxMessage.id))
+        if inline_only:  # an inline reply is recorded "sent" with no provider id of its own
+            query = query.where(OutboxMessage.status == "sent",
+                                OutboxMessage.provider_id.is_(None))
+        if since is not None:
+            query = query.where(InboxMessage.received_at >= since)
         async with self.sessionmaker() as session:
-            rows = await session.scalars(
-                select(OutboxMessage).join(InboxMessage, OutboxMessage.in_reply_to == InboxMessage.id)
-                .where(InboxMessage.channel == channel,
-                       InboxMessage.provider_id == inbox_key(channel, provider_id))
-                .order_by(OutboxMessage.id))
+            rows = await session.scalars(query)
             return [OutboundMessage(r.text, r.language,
                                     tuple(Button(b["title"], b["payload"]) for b in r.buttons))
                     for r in rows]

@@ -59,7 +59,8 @@ async def erase(session: AsyncSession, *, contact_id: int | None, channel: str,
     # id stays, so a provider's replay of an old message is a duplicate, not a new turn.
     await session.execute(update(InboxMessage).where(InboxMessage.user_hash.in_(hashes),
                                                      InboxMessage.id != (keep_inbox_id or -1))
-                          .values(text="", user_hash=ERASED, status="erased", language=None))
+                          .values(text="", user_hash=ERASED, status="erased", language=None,
+                                  address=None))
     await session.execute(delete(ConversationState).where(ConversationState.user_hash.in_(hashes)))
     if contact_id is not None:  # the state is kept per contact (bot.service.state_key)
         await session.execute(delete(ConversationState).where(

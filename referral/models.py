@@ -38,6 +38,7 @@ class InboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("channel", "provider_id", name="uq_inbox_channel_provider_id"),
         Index("ix_inbox_user", "channel", "user_hash", "received_at"),
+        Index("ix_inbox_waiting", "status", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -45,6 +46,9 @@ class InboxMessage(Base):
     provider_id: Mapped[str] = mapped_column(String(128))
     user_hash: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(EncryptedText())
+    # Where to answer, kept only while the message waits ("received"): a message stored by a
+    # process that died is answered by the recovery sweep (bot/service.py, `recover`).
+    address: Mapped[str | None] = mapped_column(EncryptedText())
     language: Mapped[str | None] = mapped_column(String(10))
     intent: Mapped[str | None] = mapped_column(String(40))
     confidence: Mapped[float | None] = mapped_column(Float)

@@ -77,11 +77,17 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def nlu_model(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def nlu_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's model is kept (NLU_ARTIFACT_DIR for a served subprocess)."""
+    return tmp_path_factory.mktemp("nlu")
+
+
+@pytest.fixture(scope="session")
+def nlu_model(nlu_dir: Path):  # type: ignore[no-untyped-def]
     """The real built-in NLU, trained once for the whole session."""
     from nlu.engine import load_or_train
 
-    return load_or_train(ROOT / "nlu" / "data", tmp_path_factory.mktemp("nlu"))
+    return load_or_train(ROOT / "nlu" / "data", nlu_dir)
 
 
 @pytest.fixture

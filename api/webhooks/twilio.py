@@ -7,6 +7,8 @@ Twilio's own validator before anything is read further or stored.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from twilio.request_validator import RequestValidator
@@ -15,13 +17,15 @@ from api.errors import ApiError
 from bot.channels import as_text, sms_plan, whatsapp_plan
 from bot.channels.twiml import twiml
 from bot.i18n import N_
-from bot.messages import InboundMessage
+from bot.messages import InboundMessage, OutboundMessage
 from referral import contacts
+from referral.models import utcnow
 from referral.outbox import record_delivery
 
 log = logging.getLogger("prottasha.twilio")
 router = APIRouter(prefix="/webhooks/twilio", tags=["webhooks"])
 OPTED_OUT = "21610"
+ANSWER_AGAIN_WITHIN = timedelta(minutes=10)
 TEXT_ONLY = N_("I can only read text. Please write your question.")
 
 
@@ -88,7 +92,24 @@ async def _inbound(request: Request, form: dict[str, str], channel: str) -> Resp
     handled = await services.conversations.handle(message, plan=plan)
     if handled.queued:
         services.wake_outbox()
-    return _twiml([as_text(r) for r in handled.inline])
+    inline = handled.inline
+    if handled.duplicate:
+        inline = await _answer_again(services, channel, sid)
+    return _twiml([as_text(r) for r in inline])
+
+
+async def _answer_again(services: Any, channel: str, sid: str) -> list[OutboundMessage]:
+    """Twilio redelivers a request only when our answer did not reach it (the process died
+    after the turn was committed, a timeout): the TwiML answer was lost, so it is given again,
+    without a new turn. Once per message and only for a recent one, so a replayed request
+    cannot make us text a person over and over."""
+    replies = await services.conversations.replies_to(
+        channel, sid, inline_only=True, since=utcnow() - ANSWER_AGAIN_WITHIN)
+    if replies and await services.limiter.first(f"answered-again:{channel}:{sid}",
+                                                ANSWER_AGAIN_WITHIN.total_seconds()):
+        log.info("answered_again", extra={"channel": channel})
+        return replies
+    return []
 
 
 @router.post("/status", status_code=204)
