@@ -118,6 +118,10 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         cue = ("cue",) if s.strong and s.question < 0.5 else ()
         return Assessment("danger", s.category, s.danger, ("model", *cue))
     if s.strong and s.question < 0.5:
+        if s.danger < t.unsure and s.words > SHORT:
+            # The model reads the whole message as ordinary ("the traffic here is torture"):
+            # a strong word used as a figure of speech. Asked, never ignored.
+            return Assessment("unsure", s.strong, s.danger, ("cue",))
         return Assessment("danger", s.strong, s.danger, ("cue",))
     if s.danger >= t.unsure:
         return Assessment("unsure", s.category, s.danger, ("model",))
