@@ -78,7 +78,7 @@ def _messages(data: dict[str, Any], max_chars: int) -> Iterator[InboundMessage]:
         for event in _list(entry.get("messaging") if isinstance(entry, dict) else None):
             if not isinstance(event, dict):
                 continue
-            sender = str((event.get("sender") or {}).get("id") or "")
+            sender = _psid(event.get("sender"))
             found = _text_and_id(event, sender)
             if not sender or found is None:
                 log.info("skipped_event", extra={"channel": "messenger"})
@@ -102,6 +102,15 @@ def _text_and_id(event: dict[str, Any], sender: str) -> tuple[str, str] | None:
     if not isinstance(text, str) or not text.strip() or not mid:
         return None  # attachments only
     return text.strip(), str(mid)
+
+
+def _psid(sender: Any) -> str:
+    """A page-scoped id is a string of digits; anything else is not a person we can answer."""
+    raw = sender.get("id") if isinstance(sender, dict) else None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    return raw if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 64 \
+        else ""
 
 
 def _list(value: Any) -> list[Any]:
