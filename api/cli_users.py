@@ -50,3 +50,35 @@ async def _create(name: str, role: str, centre: str | None, chat_id: str | None,
         console.print(f"created {role} #{user.id} {user.name}"
                       + (f" at {user.centre_id}" if user.centre_id else ""))
         return token
+
+
+@app.command("revoke")
+def revoke(name: str = typer.Option(..., "--name", help="the person's name, as created"),
+           deactivate: bool = typer.Option(False, "--deactivate",
+                                           help="also close the account"),
+           new_token: bool = typer.Option(False, "--new-token",
+                                          help="issue a fresh API token (printed last)")) -> None:
+    """End all of a staff member's dashboard sessions and revoke their API tokens."""
+    token = asyncio.run(_revoke(name, deactivate, new_token))
+    if token:
+        print(token)
+
+
+async def _revoke(name: str, deactivate: bool, new_token: bool) -> str | None:
+    from sqlalchemy import select
+
+    from referral import staff
+    from referral.casework import StaffUser
+
+    async with database_session() as session:
+        users = list(await session.scalars(select(StaffUser).where(StaffUser.name == name)))
+        if len(users) != 1:
+            console.print(f"[red]{len(users)} staff users are called {name!r}[/red]")
+            raise typer.Exit(2)
+        revoked = await staff.revoke(session, users[0], deactivate=deactivate)
+        token = await staff.issue_token(session, users[0]) if new_token and not deactivate \
+            else None
+        await session.commit()
+        console.print(f"{name}: sessions ended, {revoked} API token(s) revoked"
+                      + (", account closed" if deactivate else ""))
+        return token

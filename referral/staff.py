@@ -64,6 +64,20 @@ async def user_for_token(session: AsyncSession, token: str) -> StaffUser | None:
     return user
 
 
+async def revoke(session: AsyncSession, user: StaffUser, *, deactivate: bool = False) -> int:
+    """End every dashboard session and revoke every API token of `user` (a lost phone, a
+    person who left); `deactivate` also closes the account. The number of tokens revoked."""
+    user.session_version = (user.session_version or 0) + 1
+    if deactivate:
+        user.active = False
+    rows = list(await session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                             ApiToken.revoked_at.is_(None))))
+    for row in rows:
+        row.revoked_at = utcnow()
+    await session.flush()
+    return len(rows)
+
+
 def set_password(user: StaffUser, password: str) -> None:
     """Store an argon2 hash of a dashboard password."""
     from argon2 import PasswordHasher

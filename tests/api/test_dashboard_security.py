@@ -204,6 +204,30 @@ async def test_logout_ends_a_copied_session(sessions, app_client: TestClient) ->
         "location"]
 
 
+async def test_an_admin_revoke_ends_sessions_and_tokens(sessions, app_client: TestClient  # type: ignore[no-untyped-def]
+                                                        ) -> None:
+    """A lost phone: `prottasha users revoke` ends the dashboard session on it and the API
+    token, without the person logging out; their colleague's session is untouched."""
+    from sqlalchemy import select
+
+    from referral import staff
+    from referral.casework import StaffUser
+
+    person = await make_user(sessions, "Rahima Organizer", "organizer", "cumilla")
+    log_in(app_client, "rahima organizer")
+    headers = {"Authorization": f"Bearer {person.token}"}
+    assert app_client.get("/api/v1/tickets", headers=headers).status_code == 200
+    async with sessions() as s:
+        user = await s.scalar(select(StaffUser).where(StaffUser.id == person.id))
+        assert await staff.revoke(s, user) == 1
+        await s.commit()
+    response = app_client.get("/dashboard", follow_redirects=False)
+    assert response.status_code in (302, 303)
+    assert app_client.get("/api/v1/tickets", headers=headers).status_code == 401
+    log_in(app_client, "rahima organizer")  # the password still works: only sessions ended
+    assert app_client.get("/dashboard").status_code == 200
+
+
 async def test_login_is_limited_per_address(sessions, app_client: TestClient) -> None:  # type: ignore[no-untyped-def]
     await make_user(sessions, "Rahima Organizer", "organizer", "cumilla")
     token = csrf_of(app_client.get("/dashboard/login").text)
