@@ -20,7 +20,7 @@ class Button:
     payload: str
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff\x00]")
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,9 @@ class InboundMessage:
     provider_id: str  # unique per channel; a redelivery carries the same id
 
     def __post_init__(self) -> None:
-        # JSON may carry lone surrogates ("\ud800"), which are not text and cannot be stored:
-        # each becomes U+FFFD, so the rest of what the person wrote is kept and answered.
+        # JSON may carry lone surrogates ("\ud800") and a form NUL bytes, which are not text
+        # and which PostgreSQL refuses: each becomes U+FFFD, so the rest of what the person
+        # wrote is kept and answered.
         for name in ("user_id", "text", "provider_id"):
             value = getattr(self, name)
             if isinstance(value, str) and _SURROGATE.search(value):

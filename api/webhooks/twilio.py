@@ -7,6 +7,7 @@ Twilio's own validator before anything is read further or stored.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ log = logging.getLogger("prottasha.twilio")
 router = APIRouter(prefix="/webhooks/twilio", tags=["webhooks"])
 OPTED_OUT = "21610"
 ANSWER_AGAIN_WITHIN = timedelta(minutes=10)
+SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")
 TEXT_ONLY = N_("I can only read text. Please write your question.")
 
 
@@ -117,7 +119,9 @@ async def status_callback(request: Request,
                           form: dict[str, str] = Depends(signed_form)) -> Response:
     """Twilio's delivery report for a message we sent through the REST API."""
     sid, status = form.get("MessageSid"), form.get("MessageStatus", "").lower()
-    if not sid or not status:
+    # A message SID is two letters and 32 hex digits; anything else (a NUL byte PostgreSQL
+    # would refuse, 10 KB of text) names no message of ours.
+    if not sid or not status or not SID.fullmatch(sid):
         log.warning("malformed_status")
         return Response(status_code=204)
     code = form.get("ErrorCode") or None

@@ -53,7 +53,8 @@ def test_twilio_inbound(client: TestClient, body: str, sender: str, sid: str, me
 
 
 @FUZZ
-@given(sid=FIELD, status=st.one_of(FIELD, st.sampled_from(["delivered", "failed", "sent"])),
+@given(sid=st.one_of(FIELD, st.integers(0, 99).map(lambda n: f"SM{n:032d}")),
+       status=st.one_of(FIELD, st.sampled_from(["delivered", "failed", "sent"])),
        code=FIELD)
 def test_twilio_status(client: TestClient, sid: str, status: str, code: str) -> None:
     _ok(post_twilio(client, "/webhooks/twilio/status",

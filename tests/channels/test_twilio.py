@@ -350,3 +350,17 @@ def test_an_empty_body_with_odd_media_counts_is_not_an_error(client: TestClient,
                                                              media: str) -> None:
     response = post_twilio(client, PATH, sms("", f"SM-media-{len(media)}", NumMedia=media))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("sid", ["\x00", "SM" + "0" * 31 + "\x00", "x" * 10_000, "SM-not-a-sid"])
+def test_a_status_callback_for_no_message_of_ours_is_a_quiet_204(client: TestClient,
+                                                                sid: str) -> None:
+    """PostgreSQL refuses a NUL byte in a query: found by fuzzing as a 500 (issue 14)."""
+    response = post_twilio(client, "/webhooks/twilio/status",
+                           {"MessageSid": sid, "MessageStatus": "delivered"})
+    assert response.status_code == 204
+
+
+def test_a_nul_byte_in_a_message_is_answered(client: TestClient) -> None:
+    response = post_twilio(client, PATH, sms("hello\x00 there", "SM-nul\x00"))
+    assert response.status_code == 200 and messages(response.text)
