@@ -364,3 +364,28 @@ def test_a_status_callback_for_no_message_of_ours_is_a_quiet_204(client: TestCli
 def test_a_nul_byte_in_a_message_is_answered(client: TestClient) -> None:
     response = post_twilio(client, PATH, sms("hello\x00 there", "SM-nul\x00"))
     assert response.status_code == 200 and messages(response.text)
+
+
+def test_an_old_redelivery_of_an_answered_message_is_never_a_new_turn(client: TestClient) -> None:
+    """Only a message still waiting ("received") is taken over after the lease; one that was
+    answered stays answered however late the copy comes (a mutant dropped that condition)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from bot.service import ABANDONED
+
+    params = sms("hello", "SM-old-copy")
+    first = messages(post_twilio(client, PATH, params).text)
+    rows_before = len(outbox(client))
+
+    async def age(session):  # type: ignore[no-untyped-def]
+        await session.execute(update(InboxMessage).values(
+            received_at=utcnow() - ABANDONED - timedelta(minutes=5)))
+        await session.commit()
+
+    run(client, age)
+    post_twilio(client, PATH, params)
+    post_twilio(client, PATH, params)
+    assert first and len(outbox(client)) == rows_before  # nothing new was said or queued
+    assert [r.status for r in run(client, lambda s: _inbox(s))] == ["handled"]

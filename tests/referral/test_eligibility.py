@@ -38,6 +38,20 @@ def test_boundaries_are_inclusive_where_the_spec_says() -> None:
     assert "returned_long_ago" not in [r.id for r in decide(months_since_return=36).reasons]
 
 
+@pytest.mark.parametrize(("op", "value", "expected"), [
+    ("lt", 3, False), ("lt", 2, True), ("lte", 3, True), ("lte", 4, False),
+    ("gt", 3, False), ("gt", 4, True), ("gte", 3, True), ("gte", 2, False),
+    ("equals", 3, True), ("in", 3, False), ("lte", None, False), ("gte", None, False),
+])
+def test_every_operator_at_its_boundary(op: str, value: object, expected: bool) -> None:
+    """Staff write rules with any operator (content/rules/eligibility.yml): each one's edge
+    is fixed here, not only the few the default rules use (a mutant turned lte into lt)."""
+    from referral.eligibility import matches
+
+    limit = [1, 2] if op == "in" else 3
+    assert matches({"field": "n", op: limit}, {"n": value}) is expected
+
+
 def test_score_adds_up_with_reasons_in_both_languages() -> None:
     d = decide(return_reason="deported", income="none")  # 20 + 20
     assert d.score == 40 and d.decision == "eligible"

@@ -88,6 +88,14 @@ async def test_scope_by_role_and_centre(sessions) -> None:  # type: ignore[no-un
         visible = (await s.scalars(tickets.scoped(select(Ticket), khulna))).all()
         assert visible == []
         assert not tickets.sees_personal_data(admin) and tickets.sees_personal_data(sylhet)
+        # The on-call queue (no centre yet) is for managers, admins and whoever holds the case.
+        queued = await make_ticket(s)
+        queued.centre_id, queued.assignee_id = None, None
+        await s.flush()
+        assert tickets.can_see(khulna, queued) and tickets.can_see(admin, queued)
+        assert not tickets.can_see(sylhet, queued)
+        queued.assignee_id = sylhet.id
+        assert tickets.can_see(sylhet, queued)
 
 
 async def test_escalation_is_due_by_priority(sessions) -> None:  # type: ignore[no-untyped-def]
