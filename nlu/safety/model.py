@@ -69,7 +69,9 @@ def cue_features(hits: list[cue_lib.Hit]) -> list[str]:
     out = []
     for hit in hits:
         tag = "neg" if hit.negated else ("strong" if hit.cue.strong else "weak")
-        out += [f"s:{hit.cue.category}:{tag}", f"s:any:{tag}"]
+        out.append(f"s:{hit.cue.category}:{tag}")
+        if hit.cue.category != cue_lib.CALM:
+            out.append(f"s:any:{tag}")
     return out
 
 
