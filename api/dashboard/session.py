@@ -82,7 +82,7 @@ async def current_user(request: Request, db: AsyncSession = Depends(session)) ->
     data = _read(request)
     user = await db.get(StaffUser, data.get("u")) if data else None
     if data is None or user is None or not user.active or not user.password_hash \
-            or not hmac.compare_digest(str(data.get("p")), password_mark(user)) \
+            or not _same(str(data.get("p")), password_mark(user)) \
             or data.get("v", 0) != (user.session_version or 0):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target if request.method == "GET" else PATH)
@@ -95,7 +95,7 @@ async def form_user(request: Request, user: StaffUser = Depends(current_user)) -
     form = await request.form()
     sent = form.get("csrf")
     expected = getattr(request.state, "csrf", "")
-    if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
+    if not isinstance(sent, str) or not expected or not _same(sent, expected):
         raise CsrfFailed()
     return user
 
@@ -121,7 +121,13 @@ def login_token_valid(request: Request, sent: str | None) -> bool:
         token = _serializer(request, "login").loads(raw, max_age=3600)
     except BadSignature:
         return False
-    return isinstance(token, str) and hmac.compare_digest(token, sent)
+    return isinstance(token, str) and _same(token, sent)
+
+
+def _same(a: str, b: str) -> bool:
+    """Constant-time equality of two strings; compare_digest refuses non-ASCII str (a 500 on a
+    form field like "\x80", found by fuzzing), so bytes are compared."""
+    return hmac.compare_digest(a.encode("utf-8", "surrogatepass"), b.encode("utf-8", "surrogatepass"))
 
 
 def login_url(next_path: str) -> str:
