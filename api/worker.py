@@ -117,8 +117,7 @@ class OutboxWorker:
         # `rate` a second as `limit` sends in any sliding `window` (0.5 a second: 1 in 2 s).
         window = 1.0 if rate >= 1 else 1.0 / rate
         limit = max(1, math.floor(rate)) if rate >= 1 else 1
-        for _ in range(10_000):  # bounded: a wedged clock must not spin a worker for ever
-            wait = await self.limiter.acquire(f"cap:{channel}", limit, window)
-            if wait <= 0:
-                return
+        # The limiter says how long until a slot frees: sleep exactly that (an Event cannot
+        # stand in, the slot frees with time, not with a signal).
+        while (wait := await self.limiter.acquire(f"cap:{channel}", limit, window)) > 0:  # noqa: ASYNC110
             await asyncio.sleep(min(wait, window))

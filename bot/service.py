@@ -113,18 +113,9 @@ class Conversations:
                 .order_by(InboxMessage.id).limit(limit)))
         recovered = 0
         for row in waiting:
-            async with self.sessionmaker() as session:
-                claimed = await session.scalar(
-                    update(InboxMessage)
-                    .where(InboxMessage.id == row.id, InboxMessage.status == "received",
-                           InboxMessage.received_at < now - self.abandoned)
-                    .values(received_at=utcnow()).returning(InboxMessage.id))
-                await session.commit()
-            if claimed is None or row.address is None:
+            if await self._claim(row.channel, InboxMessage.id == row.id) is None:
                 continue  # a redelivery (or another sweeper) took it meanwhile
-            metrics.RECOVERED.labels(row.channel).inc()
-            log.warning("recovered", extra={"channel": row.channel, "status": "sweep"})
-            message = InboundMessage(row.channel, row.address, row.text,
+            message = InboundMessage(row.channel, row.address or "", row.text,
                                      f"recovered-{row.id}")
             await self._turn(message, row.user_hash, row.id, _everything(False),
                              time.perf_counter())
@@ -184,20 +175,24 @@ class Conversations:
         """A redelivery of a message stored but never answered (the process died mid-turn):
         its id, to answer it now. Fresher than ABANDONED it may still be in hand elsewhere, so
         it counts as a duplicate. Claiming renews `received_at`, so one redelivery wins."""
+        return await self._claim(message.channel, InboxMessage.channel == message.channel,
+                                 InboxMessage.provider_id == inbox_key(message.channel,
+                                                                       message.provider_id))
+
+    async def _claim(self, channel: str, *which: Any) -> int | None:
+        """Take a waiting message past its lease, once: the one UPDATE that both a redelivery
+        and the recovery sweep go through, so only one of them answers it."""
         now = utcnow()
         async with self.sessionmaker() as session:
             claimed = await session.scalar(
                 update(InboxMessage)
-                .where(InboxMessage.channel == message.channel,
-                       InboxMessage.provider_id == inbox_key(message.channel,
-                                                             message.provider_id),
-                       InboxMessage.status == "received",
+                .where(*which, InboxMessage.status == "received",
                        InboxMessage.received_at < now - self.abandoned)
                 .values(received_at=now).returning(InboxMessage.id))
             await session.commit()
         if claimed is not None:
-            metrics.RECOVERED.labels(message.channel).inc()
-            log.warning("recovered", extra={"channel": message.channel})
+            metrics.RECOVERED.labels(channel).inc()
+            log.warning("recovered", extra={"channel": channel})
         return claimed
 
     async def _link(self, message: InboundMessage, user_hash: str) -> tuple[bool, int]:
