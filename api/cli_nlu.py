@@ -147,6 +147,51 @@ def parse() -> None:
     out.flush()
 
 
+@app.command()
+def review(
+    out: Path = typer.Option(Path("-"), "--out", help="Where to write the YAML [stdout]."),
+    below: float = typer.Option(0.8, "--below", min=0.0, max=1.0,
+                                help="Also take messages the model is less sure of than this."),
+    days: int = typer.Option(90, "--days", min=1, help="Look back this many days."),
+    limit: int = typer.Option(200, "--limit", min=1, help="At most this many items."),
+) -> None:
+    """Export what the bot did not understand, masked, most useful first, as Rasa YAML to label."""
+    from api.cli_db import database_session
+    from nlu.engine import load_or_train
+    from nlu.rasa_yaml import read_nlu
+    from nlu.review import Stored, collect, to_yaml
+    from referral import reports
+
+    data_dir, artifact_dir = _dirs()
+    with _progress() as report:
+        nlu = load_or_train(data_dir, artifact_dir, progress=report)
+
+    async def fetch() -> list[Stored]:
+        async with database_session() as session:
+            rows = await reports.unsure(session, below=below, days=days)
+            return [Stored(r.text, r.intent, r.confidence, r.user_hash) for r in rows]
+
+    messages = asyncio.run(fetch())
+    known = [ex.text for ex in read_nlu(data_dir).examples]
+    with Progress(TextColumn("masking"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=console) as bar:
+        task = bar.add_task("masking", total=len(messages))
+
+        def counted() -> Iterator[Stored]:
+            for m in messages:
+                yield m
+                bar.advance(task)
+
+        items = collect(counted(), nlu, below=below, known=known, limit=limit)
+    text = to_yaml(items)
+    if str(out) == "-":
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+    console.print(f"{len(messages)} messages read, {len(items)} items to label"
+                  + ("" if str(out) == "-" else f": {out}"))
+
+
 def _print_summary(result: dict[str, Any]) -> None:
     table = Table(title=f"{result['examples']} messages")
     for col in ("variety", "n", "accuracy", "macro-F1", "fallback"):

@@ -236,7 +236,8 @@ class Conversations:
             await session.execute(
                 update(InboxMessage).where(InboxMessage.id == inbox_id).values(
                     status="handled", address=None, language=parse.get("language"),
-                    intent=intent.get("name"), confidence=intent.get("confidence")))
+                    intent=intent.get("name"), confidence=intent.get("confidence"),
+                    flow=state.flow if state.flow and not state.flow_paused else None))
             replies = turn.replies
             stopping = any(e.kind == "opt_out" for e in turn.effects)
             if stopping and was_opted_out:

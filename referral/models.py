@@ -52,6 +52,9 @@ class InboxMessage(Base):
     language: Mapped[str | None] = mapped_column(String(10))
     intent: Mapped[str | None] = mapped_column(String(40))
     confidence: Mapped[float | None] = mapped_column(Float)
+    # The flow the message answered ("register"): a name or a date typed as an answer is not an
+    # unanswered question and never goes to a review export (nlu/review.py).
+    flow: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(12), default="received")
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -83,5 +83,19 @@ async def unanswered(session: AsyncSession, *, limit: int = 100) -> list[InboxMe
     """Messages the NLU could not place, newest first: material for content and training."""
     return list((await session.scalars(
         select(InboxMessage).where(InboxMessage.intent.in_(UNANSWERED_INTENTS),
+                                   InboxMessage.flow.is_(None),
                                    InboxMessage.status != "erased")
+        .order_by(InboxMessage.received_at.desc(), InboxMessage.id.desc()).limit(limit))).all())
+
+
+async def unsure(session: AsyncSession, *, below: float, days: int,
+                 limit: int = 20_000) -> list[InboxMessage]:
+    """Free messages (not questionnaire answers) of the last `days` the NLU could not place or
+    was less sure of than `below`: the input of `prottasha nlu review`."""
+    since = datetime.now(UTC) - timedelta(days=days)
+    return list((await session.scalars(
+        select(InboxMessage).where(
+            (InboxMessage.intent.in_(UNANSWERED_INTENTS)) | (InboxMessage.confidence < below),
+            InboxMessage.flow.is_(None), InboxMessage.status == "handled",
+            InboxMessage.received_at >= since)
         .order_by(InboxMessage.received_at.desc(), InboxMessage.id.desc()).limit(limit))).all())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +15,9 @@ from api.auth import session
 from api.dashboard import labels
 from api.dashboard.session import CurrentUser
 from api.dashboard.web import language, render
+from api.settings import Settings
 from bot.i18n import N_
+from nlu import review as review_export
 from referral import reports
 from referral.casework import Centre, District, StaffUser
 
@@ -64,3 +68,34 @@ async def stats(request: Request, user: StaffUser = CurrentUser,
     questions = await reports.unanswered(db) if user.role == "admin" else []
     return render(request, "stats.html", user=user, figures=f, charts=charts,
                   questions=questions)
+
+
+@router.get("/stats/review.yml")
+async def review(request: Request, user: StaffUser = CurrentUser,
+                 db: AsyncSession = Depends(session)) -> Response:
+    """`prottasha nlu review` as a download for admins: masked, most useful first."""
+    if user.role != "admin":
+        return JSONResponse({"error": "only an admin may export messages for labelling"}, 403)
+    rows = await reports.unsure(db, below=REVIEW_BELOW, days=REVIEW_DAYS)
+    stored = [review_export.Stored(r.text, r.intent, r.confidence, r.user_hash) for r in rows]
+    services = request.app.state.services
+    body = await asyncio.to_thread(_export, services.nlu, services.settings, stored)
+    return Response(body, media_type="application/yaml; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="nlu-review.yml"',
+        "Cache-Control": "no-store"})
+
+
+REVIEW_BELOW, REVIEW_DAYS = 0.8, 90  # the CLI's defaults
+
+
+def _export(nlu: Any, settings: Settings, stored: list[review_export.Stored]) -> str:
+    from nlu.engine import load_or_train
+    from nlu.rasa_yaml import read_nlu
+
+    data_dir = settings.nlu_data_dir
+    if not hasattr(nlu, "intents"):  # the Rasa backend: masking needs the built-in vocabulary
+        assert settings.nlu_artifact_dir is not None
+        nlu = load_or_train(data_dir, settings.nlu_artifact_dir)
+    known = [ex.text for ex in read_nlu(data_dir).examples]
+    items = review_export.collect(stored, nlu, below=REVIEW_BELOW, known=known)
+    return review_export.to_yaml(items)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from api.app import create_app
 from referral import reports
 from referral.casework import StaffUser, Ticket
 from referral.models import InboxMessage
@@ -50,9 +52,12 @@ async def test_unanswered_questions_newest_first(sessions) -> None:  # type: ign
     async with sessions() as s:
         for n, (text, intent) in enumerate([("kobe taka pabo", "nlu_fallback"),
                                             ("who won the match", "out_of_scope"),
-                                            ("hello", "greet")]):
+                                            ("hello", "greet"),
+                                            ("Mokbul Hossain", "nlu_fallback")]):
+            # The last is an answer to the questionnaire (a name), not a question.
             s.add(InboxMessage(channel="sms", provider_id=f"q{n}", user_hash=f"h{n}", text=text,
-                               intent=intent, received_at=now + timedelta(minutes=n)))
+                               intent=intent, received_at=now + timedelta(minutes=n),
+                               flow="register" if n == 3 else None))
         await s.commit()
         found = await reports.unanswered(s)
     assert [m.text for m in found] == ["who won the match", "kobe taka pabo"]
@@ -70,3 +75,26 @@ async def test_the_stats_page(sessions, app_client: TestClient) -> None:  # type
     log_in(app_client, "Karim Manager")
     page = app_client.get("/dashboard/stats")
     assert page.status_code == 200 and "amar passport" not in page.text  # admins only
+
+
+async def test_admin_downloads_the_review_export_masked(  # type: ignore[no-untyped-def]
+        sessions, settings, nlu_model) -> None:
+    await make_user(sessions, "Asha Admin", "admin")
+    await make_user(sessions, "Karim Manager", "manager", "cumilla")
+    await make_ticket(sessions, inbox="amar nam Mokbul, 01711-222333 e call den, dalal 2 lakh nise",
+                      intent="nlu_fallback")
+    async with sessions() as s:  # make_ticket's inbox row is still "received": handle it
+        for row in (await s.scalars(select(InboxMessage))).all():
+            row.status = "handled"
+        await s.commit()
+    with TestClient(create_app(settings, nlu=nlu_model), follow_redirects=False) as client:
+        log_in(client, "Asha Admin")
+        assert "/dashboard/stats/review.yml" in client.get("/dashboard/stats").text
+        got = client.get("/dashboard/stats/review.yml")
+        assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+        assert "reviewed: false" in got.text and "<phone>" in got.text
+        for secret in ("Mokbul", "01711", "222333", "2 lakh"):
+            assert secret not in got.text
+        client.cookies.clear()
+        log_in(client, "Karim Manager")
+        assert client.get("/dashboard/stats/review.yml").status_code == 403
