@@ -1,7 +1,10 @@
 """Benchmark the built-in NLU: training time, load time, parse latency on one core, RSS.
 
-Usage: .venv/bin/python bench/nlu_bench.py [--data nlu/data] [--texts nlu/test/heldout.yml]
+Usage: .venv/bin/python bench/nlu_bench.py [--data nlu/data] [--texts FILE ...]
        [--rounds 5] [--json OUT]
+The texts default to the held-out file and the independent real-style files, whose long
+stories take the long-message path (nlu.engine.LONG tokens or more); their latency is also
+reported on its own.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nlu.engine import BuiltinNLU  # noqa: E402
+from nlu.engine import LONG, BuiltinNLU  # noqa: E402
+from nlu.normalise import TOKEN_RE, normalise  # noqa: E402
 from nlu.rasa_yaml import read_nlu  # noqa: E402
 
 # Run in a fresh interpreter so imports, load and RSS are those of a real worker.
@@ -54,10 +58,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = nlu.save(Path(tmp) / "model.joblib")
         size_mb = path.stat().st_size / 1e6
-        texts = [ex.text for ex in read_nlu(args.texts).examples]
+        texts = [ex.text for f in args.texts for ex in read_nlu(f).examples]
         child = [_child(path, texts[:200]) for _ in range(3)]
     nlu = BuiltinNLU(nlu.state)  # a fresh instance: empty per-model caches
     cold, latencies = _latencies(nlu, texts, args.rounds)
+    long_texts = [t for t in texts if len(TOKEN_RE.findall(normalise(t).text)) >= LONG]
+    _, long_lat = _latencies(nlu, long_texts, args.rounds)
     result = {
         "train_s": round(train_s, 2),
         "artifact_mb": round(size_mb, 2),
@@ -70,6 +76,9 @@ def main() -> None:
         "parse_ms_mean": round(statistics.fmean(latencies) * 1e3, 3),
         "parse_ms_p99_cold": round(cold[int(len(cold) * 0.99)] * 1e3, 3),
         "parses": len(latencies),
+        "long_messages": len(long_texts),
+        "long_parse_ms_p50": round(long_lat[len(long_lat) // 2] * 1e3, 3),
+        "long_parse_ms_p99": round(long_lat[int(len(long_lat) * 0.99)] * 1e3, 3),
         "python": sys.version.split()[0],
     }
     print(json.dumps(result, indent=2))
@@ -101,7 +110,9 @@ def _child(path: Path, texts: list[str]) -> dict[str, float]:
 def _args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, default=ROOT / "nlu" / "data")
-    p.add_argument("--texts", type=Path, default=ROOT / "nlu" / "test" / "heldout.yml")
+    p.add_argument("--texts", type=Path, nargs="+", default=[
+        ROOT / "nlu" / "test" / f"{name}.yml" for name in
+        ("heldout", "independent_en", "independent_bn", "independent_banglish")])
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--json", type=Path, default=None)
     return p.parse_args()

@@ -16,10 +16,13 @@ from bot.messages import PLAIN_TEXT_CHANNELS, Button, InboundMessage, OutboundMe
 from bot.render import MAIN_MENU, MORE, Rendered, Resources
 from bot.state import State
 from nlu.safety import Assessment
+from nlu.taxonomy import REFINES
 
 DEFAULT_LANGUAGE = "bn"
 CENTRE_UNPUBLISHED = N_("The centre's own number is not published yet: Probash Bondhu "
                         "{probash_bondhu} (24 hours) can put you in touch.")
+TALK_NOW = N_("To talk to someone now, call Probash Bondhu on {probash_bondhu} "
+               "(24 hours). From abroad: {probash_bondhu_abroad}.")
 NATIONAL_LINES = frozenset({"probash_bondhu", "probash_bondhu_abroad"})  # not a centre's own
 CONFIDENT = 0.8  # intent confidence at which a clear question is answered as asked
 _NO_DANGER = Assessment("none", None, 0.0)
@@ -135,8 +138,14 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
             return ctx.case_district(district)
         if district:
             return ctx.centre(district)
-    if check.level == "distress" and not _confident_elsewhere(parse):
-        return ctx.topic("psychosocial_support")
+    if check.level == "distress":
+        if not _confident_elsewhere(parse):
+            return ctx.topic("psychosocial_support")
+        # A clear question asked in distress ("so much debt... how do I get a loan"): answer
+        # it, and say where to talk, without a second page.
+        turn = ctx.intent(parse.get("intent", {}).get("name") or "nlu_fallback", text)
+        turn.replies.append(ctx.say(TALK_NOW))
+        return turn
     return ctx.intent(parse.get("intent", {}).get("name") or "nlu_fallback", text)
 
 
@@ -351,7 +360,8 @@ class _Ctx:
         handler = getattr(self, f"on_{name}", None)
         if handler is not None:
             return handler(text)
-        topic_id = self.res.library.topic_for_intent(name)
+        topic_id = self.res.library.topic_for_intent(name) or \
+            self.res.library.topic_for_intent(REFINES.get(name, ""))
         if topic_id:
             return self.topic(topic_id)
         return self.on_nlu_fallback(text)
@@ -389,8 +399,7 @@ class _Ctx:
         # After an emergency page, asking for a person is part of the emergency.
         urgent = self.state.safety or self.state.topic in safety.SAFETY_TOPICS
         district = self.state.district or _entity(self.parse, "district")
-        now = self.say(N_("To talk to someone now, call Probash Bondhu on {probash_bondhu} "
-                          "(24 hours). From abroad: {probash_bondhu_abroad}."))
+        now = self.say(TALK_NOW)
         return self.turn(
             safety.promise(self, district), now,
             awaiting="case_district" if district is None and self.facts.responders else None,

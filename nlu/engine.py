@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -17,13 +18,18 @@ from nlu.entities import Gazetteer, extract_entities
 from nlu.entities.sources import common_words, place_synonyms
 from nlu.langid import LanguageId
 from nlu.linear import LinearModel
-from nlu.normalise import normalise
+from nlu.normalise import TOKEN_RE, normalise
 from nlu.rasa_yaml import NLUData, read_nlu
 from nlu.taxonomy import FALLBACK
 from nlu.training import ModelConfig, Progress, featurise, fit_intents, fit_langid
 
 log = logging.getLogger(__name__)
 RANKING_SIZE = 10
+# Long messages: a story, then the request. Parts are scored when the whole gives no answer.
+LONG = 12  # tokens; a shorter message is one request
+WINDOW, STRIDE = 8, 4  # tokens per part of an unpunctuated clause, and the step between parts
+_SOCIAL = frozenset({"greet", "thanks", "goodbye", "affirm", "deny", FALLBACK})
+_BOUNDARY = re.compile(r"[.?!।,;:]")
 NOISE_RATIO = 0.55  # share of known spelling n-grams below which an unknown text is noise
 _HELD_OUT_DIRS = {"test", "tests"}
 
@@ -127,8 +133,9 @@ class BuiltinNLU:
         """Rasa's /model/parse answer plus `language`, for one message."""
         text = text if isinstance(text, str) else str(text)
         norm = normalise(text)
-        grams = features.extract(norm.text, char_range=self._char_range,
-                                 key_range=self._key_range)
+        per_token = features.by_token(norm.text, char_range=self._char_range,
+                                      key_range=self._key_range)
+        grams = [g for token in per_token for g in token]
         language = self.langid.detect(norm.text, grams)
         scores = self.intents.scores(grams)
         entities = extract_entities(norm, self.gazetteer) if norm.text else []
@@ -139,6 +146,8 @@ class BuiltinNLU:
             ranking = self._ranking(scores)
             if ranking[0]["name"] != FALLBACK and self._looks_like_noise(grams):
                 ranking = [{"name": FALLBACK, "confidence": 1.0}, *ranking[: RANKING_SIZE - 1]]
+            elif len(per_token) >= LONG and ranking[0]["name"] in _SOCIAL:
+                ranking = self._focus(norm.text, per_token) or ranking
         return {"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking,
                 "entities": entities, "language": language}
 
@@ -152,6 +161,42 @@ class BuiltinNLU:
         grams = features.extract(norm.text, char_range=self._char_range,
                                  key_range=self._key_range)
         return self.langid.detect(norm.text, grams)
+
+    def _focus(self, text: str, per_token: list[list[str]]) -> list[dict[str, Any]] | None:
+        """The best-understood part of a long message the whole of which gave no answer.
+
+        "assalamualaikum ami noakhali theke bolchi ... amar ki nijer jaite hobe": the greeting
+        and the story drown the request. Each clause (between punctuation) is scored, and an
+        unpunctuated one in overlapping windows; the part the model is surest of, of an intent
+        that is an answer (not a greeting, not "no idea"), wins if it passes the fallback rule.
+        """
+        clause, ids = 0, []
+        last = 0
+        for m in TOKEN_RE.finditer(text):
+            if _BOUNDARY.search(text, last, m.start()):
+                clause += 1
+            ids.append(clause)
+            last = m.end()
+        parts: list[tuple[int, int]] = []
+        start = 0
+        for i in range(1, len(ids) + 1):
+            if i == len(ids) or ids[i] != ids[start]:
+                parts.extend(_windows(start, i))
+                start = i
+        best: list[dict[str, Any]] | None = None
+        for lo, hi in parts:
+            if hi - lo == len(per_token):
+                continue  # the whole message, scored already
+            scores = self.intents.scores([g for token in per_token[lo:hi] for g in token])
+            if scores is None:
+                continue
+            ranking = self._ranking(scores)
+            top = ranking[0]
+            if top["name"] in _SOCIAL or top["name"] == "out_of_scope":
+                continue
+            if best is None or top["confidence"] > best[0]["confidence"]:
+                best = ranking
+        return best
 
     def _looks_like_noise(self, grams: list[str]) -> bool:
         # Character n-grams alone always find something. With not one known word and most
@@ -176,6 +221,18 @@ class BuiltinNLU:
             fallback = {"name": FALLBACK, "confidence": self.threshold}
             ranking = [fallback, *ranking[: RANKING_SIZE - 1]]
         return ranking
+
+
+def _windows(lo: int, hi: int) -> list[tuple[int, int]]:
+    """A clause of tokens [lo, hi) as itself when short, else as overlapping windows."""
+    if hi - lo < 3:
+        return []
+    if hi - lo <= WINDOW + STRIDE:
+        return [(lo, hi)]
+    starts = list(range(lo, hi - WINDOW + 1, STRIDE))
+    if starts[-1] + WINDOW < hi:
+        starts.append(hi - WINDOW)  # the end of a message often holds the request
+    return [(s, s + WINDOW) for s in starts]
 
 
 def refuse_held_out(data_dir: Path, data: NLUData) -> None:

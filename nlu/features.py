@@ -35,25 +35,33 @@ def extract(text: str, *, char_range: tuple[int, int] | None = None,
     The phonetic stream is what lets "কিভাবে" and "kibhabe" share evidence, so the Bangla and
     Banglish examples of an intent train each other.
     """
+    return [g for grams in by_token(text, char_range=char_range, key_range=key_range)
+            for g in grams]
+
+
+def by_token(text: str, *, char_range: tuple[int, int] | None = None,
+             key_range: tuple[int, int] = (2, 4)) -> list[list[str]]:
+    """The features of `extract`, one list per token in order (a token's list holds the pair
+    features with the token before it), so a part of a long message is scored without
+    extracting its features again."""
     tokens = [_DIGITS.sub("0", t) for t in TOKEN_RE.findall(text)]
-    out: list[str] = []
+    out: list[list[str]] = []
     prev_key = ""
     for i, tok in enumerate(tokens):
-        out.append("w:" + tok)
+        grams = ["w:" + tok]
         if i:
-            out.append(f"b:{tokens[i - 1]} {tok}")
+            grams.append(f"b:{tokens[i - 1]} {tok}")
         if char_range:
-            _char_grams(tok, "c:", char_range[0], char_range[1], out)
+            _char_grams(tok, "c:", char_range[0], char_range[1], grams)
         key = phonetic_key(tok)
-        out.append("k:" + key)
-        out.extend("x:" + c for c in concepts_of(key))
+        grams.append("k:" + key)
+        grams.extend("x:" + c for c in concepts_of(key))
         if i:
-            out.append(f"kb:{prev_key} {key}")
+            grams.append(f"kb:{prev_key} {key}")
             pair = pair_concept(f"{prev_key} {key}")
             if pair:
-                out.append("x:" + pair)
+                grams.append("x:" + pair)
         prev_key = key
-        _char_grams(key, "p:", key_range[0], key_range[1], out)
-
+        _char_grams(key, "p:", key_range[0], key_range[1], grams)
+        out.append(grams)
     return out
-
