@@ -22,6 +22,7 @@ _ENGLISH_WORDS = (
     "yes no thanks thank hello hi bye stop"
 )
 _BANGLISH = frozenset(_BANGLISH_WORDS.split())
+BENGALI_SHARE = 3  # Bengali letters x this >= Latin letters: the message is bn
 _ENGLISH = frozenset(_ENGLISH_WORDS.split())
 
 
@@ -37,7 +38,8 @@ def script_counts(text: str) -> tuple[int, int]:
 
 
 class LanguageId:
-    """Script majority first (Bengali wins ties); for Latin text, Banglish vs English."""
+    """Bengali script first (a quarter of the letters is enough); for Latin text, Banglish vs
+    English."""
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model
@@ -45,9 +47,11 @@ class LanguageId:
     def detect(self, norm_text: str, grams: list[str] | None = None) -> str:
         """Language of normalised text; `grams` are its features if already extracted."""
         bengali, latin = script_counts(norm_text)
-        # Ties include "no letters at all" (digits, emoji, other scripts): the users are
-        # Bangladeshi, so Bangla is the safer guess than English.
-        if bengali >= latin:
+        # Mixed messages ("ami visa processing complete korsi কিন্তু BMET card পাইনি") are bn
+        # as soon as a quarter of the letters are Bengali: whoever types Bengali script reads
+        # it, while English words (visa, BMET, agency) fill Bangla sentences. Ties include "no
+        # letters at all" (digits, emoji, other scripts): Bangla is the safer guess there.
+        if bengali * BENGALI_SHARE >= latin:
             return "bn"
         if self.model is not None and grams is not None:
             scores = self.model.scores(grams)

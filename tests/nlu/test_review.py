@@ -63,12 +63,14 @@ def test_export_is_rasa_yaml_that_training_skips_until_reviewed(tmp_path: Path) 
 
 def test_a_word_many_people_use_stays_a_word_one_person_types_does_not(
         nlu_model: BuiltinNLU) -> None:
-    asked = [Stored(f"ebar hajj korte koto khoroch porbe {tail}", None, None, f"person{i}")
+    topic = "qurbanihat"  # a word the training data does not have
+    assert f"w:{topic}" not in nlu_model.intents.vocab
+    asked = [Stored(f"ebar {topic} e koto khoroch porbe {tail}", None, None, f"person{i}")
              for i, tail in enumerate(("bhai", "vai", "apa"))]
-    once = Stored("Zorbulex bhai hajj er kotha bolse", None, None, "person9")
+    once = Stored(f"Zorbulex bhai {topic} er kotha bolse", None, None, "person9")
     items = collect([*asked, once], nlu_model, below=1.0)
     texts = " ".join(i.text for i in items)
-    assert "hajj" in texts and "Zorbulex" not in texts
+    assert topic in texts and "Zorbulex" not in texts
     # Two senders are not enough: the word is masked.
     few = collect(asked[:2], nlu_model, below=1.0)
-    assert all("hajj" not in i.text for i in few)
+    assert few and all(topic not in i.text for i in few)
