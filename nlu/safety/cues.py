@@ -32,6 +32,9 @@ MIN_PREFIX = 4  # characters of phonetic key a one-word stem needs
 # Not a danger: signs that a frightening word is a joke, a memory or over ("haha", "he is ok
 # now", "10 bosor age"). Only a feature the model weighs; never strong, never an alarm.
 CALM = "calm"
+# A joke ("haha", "moja kore"): a kind of calm that also turns an urgent reading into a question.
+JOKE = "joke"
+SIGNS = (CALM, JOKE)  # categories that are not dangers
 
 
 def load(path: Path) -> CueIndex:
@@ -39,10 +42,10 @@ def load(path: Path) -> CueIndex:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     cues = []
     for category, patterns in raw.items():
-        if category not in DANGER and category != CALM:
+        if category not in DANGER and category not in SIGNS:
             raise ValueError(f"{path}: unknown category {category!r}")
         for pattern in patterns or []:
-            strong = pattern.startswith("!") and category != CALM
+            strong = pattern.startswith("!") and category not in SIGNS
             words = pattern.lstrip("!").split()
             parts = tuple(w if w == "..." else key_of(w.rstrip("*").lower())
                           + ("*" if w.endswith("*") else "") for w in words)

@@ -29,6 +29,7 @@ class Signals:
     question: float
     strong: str | None  # category of a strong cue that is not negated
     words: int = 0
+    joking: bool = False  # a sign of a joke ("haha", "lol", "moja kore") that is not negated
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,9 @@ class DangerDetector:
                     best = probs
         category = max(DANGER, key=lambda c: best.get(c, 0.0))
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
+        joking = any(h.cue.category == cue_lib.JOKE and not h.negated for h in hits)
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
-                       whole.get("question", 0.0), strong, len(toks))
+                       whole.get("question", 0.0), strong, len(toks), joking)
 
     def assess(self, text: str, parse: dict[str, Any] | None = None) -> Assessment:
         """The level of danger in one message; `parse` is the intent classifier's reading."""
@@ -113,12 +115,16 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         # "passport" or "2024 marche" alone: one or two words without a clear sign of danger
         # are not enough for an urgent case, whatever the model thinks of them. Ask.
         return Assessment("unsure", s.category, s.danger, ("model",))
+    if s.danger >= t.danger and s.joking:
+        # "boss will beat me if I am late again hahaha": said as a joke, and most such messages
+        # are; a person who laughs off real danger is asked "are you safe?", and "no" is danger.
+        return Assessment("unsure", s.strong or s.category, s.danger, ("model", "joke"))
     if s.danger >= t.danger:
         # A strong cue too is said, so that the questionnaire never doubts this reading.
         cue = ("cue",) if s.strong and s.question < 0.5 else ()
         return Assessment("danger", s.category, s.danger, ("model", *cue))
     if s.strong and s.question < 0.5:
-        if s.danger < t.unsure and s.words > SHORT:
+        if (s.danger < t.unsure and s.words > SHORT) or s.joking:
             # The model reads the whole message as ordinary ("the traffic here is torture"):
             # a strong word used as a figure of speech. Asked, never ignored.
             return Assessment("unsure", s.strong, s.danger, ("cue",))

@@ -70,7 +70,7 @@ def cue_features(hits: list[cue_lib.Hit]) -> list[str]:
     for hit in hits:
         tag = "neg" if hit.negated else ("strong" if hit.cue.strong else "weak")
         out.append(f"s:{hit.cue.category}:{tag}")
-        if hit.cue.category != cue_lib.CALM:
+        if hit.cue.category not in cue_lib.SIGNS:
             out.append(f"s:any:{tag}")
     return out
 

@@ -71,3 +71,15 @@ def test_thresholds_favour_recall(detector: safety.DangerDetector) -> None:
     t = detector.thresholds
     assert 0 < t.unsure <= t.danger < 1
     assert detector.info["training"]["examples"] > 1000
+
+
+def test_a_joke_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
+    from nlu.safety.detector import Signals, decide
+
+    strong = Signals(0.95, "violence", 0.0, 0.0, "violence", words=9)
+    assert decide(strong, detector.thresholds).level == "danger"
+    joking = Signals(0.95, "violence", 0.0, 0.0, "violence", words=9, joking=True)
+    assert decide(joking, detector.thresholds).level == "unsure"  # asked: "are you safe?"
+    said = detector.signals("boss bolse ar deri korle amare mere felbe hahaha moja kore bolse")
+    assert said.joking
+    assert detector.signals("boss amake mere felbe, ami ekhon lukiye achi").joking is False
