@@ -18,6 +18,7 @@ INFORMATIONAL_INTENTS = (
     "hotline_contacts", "remittance_channels", "remittance_incentive", "hundi_risk",
     "savings_investment", "loan_info", "reintegration_support", "eligibility_question",
     "service_center_location", "psychosocial_support", "skills_training", "business_support",
+    "stranded_abroad", "complaint_agency", "women_migration", "welfare_board", "destination_info",
 )
 SAFETY_TOPICS = ("emergency_abroad", "trafficking_warning", "psychosocial_support")
 SMS_MAX_PARTS = 2

@@ -16,9 +16,5 @@ def test_the_development_half_keeps_every_target(nlu_model: Any) -> None:
     items = safety_eval.load(ROOT / "nlu" / "test" / "safety_dev.yml")
     assert len(items) > 200 and {i.lang for i in items} == {"bn", "en", "banglish"}
     result = safety_eval.report(safety_eval.run(items, nlu_model, res))
-    # One question of 39 ("can the employer deduct food money... is it legal") raises an alarm
-    # since the varied danger data of round 3 went in for recall (docs/safety.md): allowed, and
-    # nothing more.
-    assert [f for f in safety_eval.failures(result)
-            if not f.startswith("question false alarms 0.026")] == []
+    assert safety_eval.failures(result) == []
     assert result["opt_outs"] == 0

@@ -52,6 +52,27 @@ QUESTIONS = {
                         "দেশে কাজ পেতে প্রশিক্ষণ নিতে চাই"),
     "business_support": ("I want help to start a small shop",
                          "একটা ছোট দোকান দিতে সাহায্য চাই"),
+    # The topics of issue 15, asked in a third way too (Banglish), with the fact each answer
+    # must carry.
+    "stranded_abroad": ("My iqama is finished and I have no papers, how can I come home?",
+                        "আকামার মেয়াদ শেষ, কাগজপত্র কিছু নাই, দেশে ফেরার উপায় কী?"),
+    "complaint_agency": ("The agency took my money and did not send me, where can I complain?",
+                         "এজেন্সি টাকা নিয়ে আর বিদেশ পাঠায়নি, কোথায় অভিযোগ দিব?"),
+    "women_migration": ("Can a woman go abroad as a housemaid, what are the rules for women?",
+                        "মেয়েরা কি বাসার কাজের জন্য বিদেশ যেতে পারে? মেয়েদের জন্য নিয়ম কী?"),
+    "welfare_board": ("How do I become a member of the wage earners welfare board?",
+                      "প্রবাসী কল্যাণ বোর্ডের সদস্য হতে কী করতে হয়?"),
+    "destination_info": ("Is Malaysia taking workers from Bangladesh now?",
+                         "মালয়েশিয়া কি এখন বাংলাদেশ থেকে লোক নিচ্ছে?"),
+}
+BANGLISH_AND_FACTS = {
+    "stranded_abroad": ("amar iqama sesh kagoj nai deshe firte chai ki korbo",
+                        "out-pass", "আউটপাস"),
+    "complaint_agency": ("dalal taka niye palaise, kothay obhijog korbo bolen",
+                         "BMET", "বিএমইটি"),
+    "women_migration": ("meyera ki bideshe griho kormi hisebe jete pare", "women", "নারী"),
+    "welfare_board": ("kallyan board er sodosso hobo kivabe", "Welfare Board", "কল্যাণ বোর্ড"),
+    "destination_info": ("oman e ki ekhon lok nicche bhai", "2025", "২০২৫"),
 }
 
 
@@ -91,3 +112,18 @@ def _unescape(text: str) -> str:
         .replace("&quot;", '"').replace("&#x27;", "'")
 
 
+
+
+@pytest.mark.parametrize("topic", sorted(BANGLISH_AND_FACTS))
+def test_new_topics_carry_their_key_facts_in_all_three_varieties(client: TestClient,
+                                                                  topic: str) -> None:
+    banglish, fact_en, fact_bn = BANGLISH_AND_FACTS[topic]
+    en, bn = QUESTIONS[topic]
+    # Banglish on a messenger is answered in Bangla script.
+    for lang, question, fact in (("en", en, fact_en), ("bn", bn, fact_bn),
+                                 ("bn", banglish, fact_bn)):
+        web = client.post("/webchat/messages", json={
+            "user_id": f"web-new-{topic}-{abs(hash(question))}", "text": question}).json()
+        text = "\n".join(m["text"] for m in web["messages"])
+        assert first_line(client, topic, lang, plain=False) in text, (topic, question, text)
+        assert fact in text, (topic, question, fact)
