@@ -66,8 +66,25 @@ async def stats(request: Request, user: StaffUser = CurrentUser,
         Chart(N_("Tickets by need"), bars(f.by_need, labels.NEED), True),
     ]
     questions = await reports.unanswered(db) if user.role == "admin" else []
+    # Admins see no personal data: the questions are shown masked as the review export is.
+    shown = await asyncio.to_thread(_masked, request.app.state.services.nlu, questions)
     return render(request, "stats.html", user=user, figures=f, charts=charts,
-                  questions=questions)
+                  questions=list(zip(questions, shown, strict=True)))
+
+
+def _builtin(nlu: Any) -> Any:
+    """The built-in model that masking needs: the service's, or the one behind Rasa."""
+    return nlu if hasattr(nlu, "intents") else getattr(nlu, "fallback", None)
+
+
+def _masked(nlu: Any, questions: list[Any]) -> list[str]:
+    model = _builtin(nlu)
+    if model is None:
+        return ["<...>" for _ in questions]
+    stored = [review_export.Stored(q.text, q.intent, q.confidence, q.user_hash)
+              for q in questions]
+    common = review_export.common_words(stored)
+    return [review_export.mask(q.text, model, common) for q in questions]
 
 
 @router.get("/stats/review.yml")
@@ -93,7 +110,8 @@ def _export(nlu: Any, settings: Settings, stored: list[review_export.Stored]) ->
     from nlu.rasa_yaml import read_nlu
 
     data_dir = settings.nlu_data_dir
-    if not hasattr(nlu, "intents"):  # the Rasa backend: masking needs the built-in vocabulary
+    nlu = _builtin(nlu)
+    if nlu is None:  # no built-in vocabulary at hand to mask with: train it (once, on disk)
         assert settings.nlu_artifact_dir is not None
         nlu = load_or_train(data_dir, settings.nlu_artifact_dir)
     known = [ex.text for ex in read_nlu(data_dir).examples]
