@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.settings import get_settings
+from nlu import review as review_defaults
 
 app = typer.Typer(help="Understanding messages: train, evaluate, parse.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -150,10 +151,10 @@ def parse() -> None:
 @app.command()
 def review(
     out: Path = typer.Option(Path("-"), "--out", help="Where to write the YAML [stdout]."),
-    below: float = typer.Option(0.8, "--below", min=0.0, max=1.0,
+    below: float = typer.Option(review_defaults.BELOW, "--below", min=0.0, max=1.0,
                                 help="Also take messages the model is less sure of than this."),
-    days: int = typer.Option(90, "--days", min=1, help="Look back this many days."),
-    limit: int = typer.Option(200, "--limit", min=1, help="At most this many items."),
+    days: int = typer.Option(review_defaults.DAYS, "--days", min=1, help="Look back this many days."),
+    limit: int = typer.Option(review_defaults.LIMIT, "--limit", min=1, help="At most this many items."),
 ) -> None:
     """Export what the bot did not understand, masked, most useful first, as Rasa YAML to label."""
     from api.cli_db import database_session
@@ -162,27 +163,17 @@ def review(
     from nlu.review import Stored, collect, to_yaml
     from referral import reports
 
-    data_dir, artifact_dir = _dirs()
-    with _progress() as report:
-        nlu = load_or_train(data_dir, artifact_dir, progress=report)
-
     async def fetch() -> list[Stored]:
         async with database_session() as session:
-            rows = await reports.unsure(session, below=below, days=days)
-            return [Stored(r.text, r.intent, r.confidence, r.user_hash) for r in rows]
+            return [Stored.of(r) for r in await reports.unsure(session, below=below, days=days)]
 
+    data_dir, artifact_dir = _dirs()
     messages = asyncio.run(fetch())
-    known = [ex.text for ex in read_nlu(data_dir).examples]
-    with Progress(TextColumn("masking"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  console=console) as bar:
-        task = bar.add_task("masking", total=len(messages))
-
-        def counted() -> Iterator[Stored]:
-            for m in messages:
-                yield m
-                bar.advance(task)
-
-        items = collect(counted(), nlu, below=below, known=known, limit=limit)
+    with _progress() as report:
+        nlu = load_or_train(data_dir, artifact_dir, progress=report)
+        items = collect(messages, nlu, below=below, limit=limit,
+                        known=[ex.text for ex in read_nlu(data_dir).examples],
+                        progress=lambda done, total: report("masking", done, total))
     text = to_yaml(items)
     if str(out) == "-":
         sys.stdout.write(text)

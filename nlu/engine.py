@@ -20,7 +20,7 @@ from nlu.langid import LanguageId
 from nlu.linear import LinearModel
 from nlu.normalise import TOKEN_RE, normalise
 from nlu.rasa_yaml import NLUData, read_nlu
-from nlu.taxonomy import FALLBACK
+from nlu.taxonomy import FALLBACK, OUT_OF_SCOPE
 from nlu.training import ModelConfig, Progress, featurise, fit_intents, fit_langid
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ RANKING_SIZE = 10
 LONG = 12  # tokens; a shorter message is one request
 WINDOW, STRIDE = 8, 4  # tokens per part of an unpunctuated clause, and the step between parts
 _SOCIAL = frozenset({"greet", "thanks", "goodbye", "affirm", "deny", FALLBACK})
+_NO_ANSWER = _SOCIAL | {OUT_OF_SCOPE}  # what a part of a long message may not be read as
 _BOUNDARY = re.compile(r"[.?!।,;:]")
 NOISE_RATIO = 0.55  # share of known spelling n-grams below which an unknown text is noise
 _HELD_OUT_DIRS = {"test", "tests"}
@@ -192,7 +193,7 @@ class BuiltinNLU:
                 continue
             ranking = self._ranking(scores)
             top = ranking[0]
-            if top["name"] in _SOCIAL or top["name"] == "out_of_scope":
+            if top["name"] in _NO_ANSWER:
                 continue
             if best is None or top["confidence"] > best[0]["confidence"]:
                 best = ranking

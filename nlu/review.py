@@ -13,15 +13,16 @@ is lost too: the price of never leaking a name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from nlu.features import phonetic_key
 from nlu.normalise import TOKEN_RE, normalise
+from nlu.taxonomy import FALLBACK, OUT_OF_SCOPE
 
 # Words that introduce a person's name; the next words up to punctuation are masked even when
 # the model knows them ("Karim", "Islam", "Sonia" may be ordinary words elsewhere).
@@ -37,9 +38,10 @@ _DIGIT = re.compile(r"\d")
 # Words that end a name: "amar nam karim saudi theke bolchi".
 _FRAME = {"theke", "from", "থেকে", "bolchi", "বলছি", "ekjon", "একজন"}
 
-PLACEHOLDERS = ("<phone>", "<amount>", "<number>", "<link>", "<name>", "<word>")
-UNSURE_INTENTS = ("nlu_fallback", "out_of_scope")
 COMMON = 3  # different senders who used a word before it counts as a word, not a person's
+# Defaults of `prottasha nlu review` and the dashboard's download.
+BELOW, DAYS, LIMIT = 0.8, 90, 200  # confidence under which to ask, days to look back, items
+SAME = 90  # rapidfuzz token-set ratio from which two masked messages count as one
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,11 @@ class Stored:
     intent: str | None
     confidence: float | None
     sender: str = ""  # the contact's pseudonymous hash: only counted, never written
+
+    @classmethod
+    def of(cls, row: Any) -> Stored:
+        """From an inbox row (referral.models.InboxMessage, text already decrypted)."""
+        return cls(row.text, row.intent, row.confidence, row.user_hash)
 
 
 @dataclass
@@ -62,6 +69,7 @@ class Item:
     confidence: float
     count: int = 1
     variants: list[str] = field(default_factory=list)
+    key: str = ""  # the normalised text, compared with later messages
 
     @property
     def usefulness(self) -> float:
@@ -120,38 +128,43 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def collect(messages: Iterable[Stored], nlu: Any, *, below: float = 0.8,
-            known: Iterable[str] = (), limit: int = 200) -> list[Item]:
+def collect(messages: Iterable[Stored], nlu: Any, *, below: float = BELOW,
+            known: Iterable[str] = (), limit: int = LIMIT,
+            progress: Callable[[int, int], None] | None = None) -> list[Item]:
     """The messages worth labelling, masked, near copies merged, most useful first.
 
     A message qualifies when the model, as it is now, still falls back, calls it out of scope
-    or is less sure than `below`; what it has since learnt is not asked again.
+    or is less sure than `below`; what it has since learnt is not asked again. `progress` is
+    told (done, total) as messages are masked.
     """
     messages = [m for m in messages if m.text.strip()]
     seen = {normalise(t).text for t in known}
     common = common_words(messages)
     items: list[Item] = []
-    for message in messages:
+    keys: list[str] = []
+    for done, message in enumerate(messages, 1):
+        if progress:
+            progress(done, len(messages))
         masked = mask(message.text, nlu, common)
         parse = nlu.parse(masked)
         ranking = parse["intent_ranking"]
         top = ranking[0]
-        if top["name"] not in UNSURE_INTENTS and top["confidence"] >= below:
+        if top["name"] not in (FALLBACK, OUT_OF_SCOPE) and top["confidence"] >= below:
             continue
         key = normalise(masked).text
         if key in seen or not TOKEN_RE.search(key.replace("<word>", "")):
             continue
-        guess = next((r for r in ranking if r["name"] != "nlu_fallback"), top)
-        for item in items:
-            if fuzz.token_set_ratio(key, normalise(item.text).text) >= 90:
-                item.count += 1
-                if masked != item.text and len(item.variants) < 3:
-                    item.variants.append(masked)
-                break
-        else:
-            items.append(Item(masked, parse["language"], guess["name"],
-                              float(guess["confidence"]) if top["name"] != "nlu_fallback"
-                              else 0.0))
+        same = process.extractOne(key, keys, scorer=fuzz.token_set_ratio, score_cutoff=SAME)
+        if same is not None:
+            item = items[same[2]]
+            item.count += 1
+            if masked != item.text and len(item.variants) < 3:
+                item.variants.append(masked)
+            continue
+        guess = next((r for r in ranking if r["name"] != FALLBACK), top)
+        confidence = float(guess["confidence"]) if top["name"] != FALLBACK else 0.0
+        items.append(Item(masked, parse["language"], guess["name"], confidence, key=key))
+        keys.append(key)
     items.sort(key=lambda i: -i.usefulness)
     return items[:limit]
 

@@ -18,6 +18,8 @@ from api.dashboard.web import language, render
 from api.settings import Settings
 from bot.i18n import N_
 from nlu import review as review_export
+from nlu.engine import load_or_train
+from nlu.rasa_yaml import read_nlu
 from referral import reports
 from referral.casework import Centre, District, StaffUser
 
@@ -81,9 +83,7 @@ def _masked(nlu: Any, questions: list[Any]) -> list[str]:
     model = _builtin(nlu)
     if model is None:
         return ["<...>" for _ in questions]
-    stored = [review_export.Stored(q.text, q.intent, q.confidence, q.user_hash)
-              for q in questions]
-    common = review_export.common_words(stored)
+    common = review_export.common_words(review_export.Stored.of(q) for q in questions)
     return [review_export.mask(q.text, model, common) for q in questions]
 
 
@@ -93,8 +93,8 @@ async def review(request: Request, user: StaffUser = CurrentUser,
     """`prottasha nlu review` as a download for admins: masked, most useful first."""
     if user.role != "admin":
         return JSONResponse({"error": "only an admin may export messages for labelling"}, 403)
-    rows = await reports.unsure(db, below=REVIEW_BELOW, days=REVIEW_DAYS)
-    stored = [review_export.Stored(r.text, r.intent, r.confidence, r.user_hash) for r in rows]
+    rows = await reports.unsure(db, below=review_export.BELOW, days=review_export.DAYS)
+    stored = [review_export.Stored.of(r) for r in rows]
     services = request.app.state.services
     body = await asyncio.to_thread(_export, services.nlu, services.settings, stored)
     return Response(body, media_type="application/yaml; charset=utf-8", headers={
@@ -102,18 +102,12 @@ async def review(request: Request, user: StaffUser = CurrentUser,
         "Cache-Control": "no-store"})
 
 
-REVIEW_BELOW, REVIEW_DAYS = 0.8, 90  # the CLI's defaults
-
-
 def _export(nlu: Any, settings: Settings, stored: list[review_export.Stored]) -> str:
-    from nlu.engine import load_or_train
-    from nlu.rasa_yaml import read_nlu
-
     data_dir = settings.nlu_data_dir
     nlu = _builtin(nlu)
     if nlu is None:  # no built-in vocabulary at hand to mask with: train it (once, on disk)
         assert settings.nlu_artifact_dir is not None
         nlu = load_or_train(data_dir, settings.nlu_artifact_dir)
     known = [ex.text for ex in read_nlu(data_dir).examples]
-    items = review_export.collect(stored, nlu, below=REVIEW_BELOW, known=known)
+    items = review_export.collect(stored, nlu, known=known)
     return review_export.to_yaml(items)
