@@ -59,7 +59,10 @@ class StandIn:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll: shutdown() waits up to one poll interval (0.5 s by default), and three
+        # stand-ins per test made that a second and a half of every channel test's teardown.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.01,),
+                                       daemon=True)
         self.thread.start()
 
     def close(self) -> None:
