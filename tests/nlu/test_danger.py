@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nlu import safety
-from nlu.safety import cues
+from nlu.safety import cues, model
 from nlu.safety.features import tokens
 
 
@@ -83,3 +83,13 @@ def test_a_joke_is_asked_about_not_raised(detector: safety.DangerDetector) -> No
     said = detector.signals("boss bolse ar deri korle amare mere felbe hahaha moja kore bolse")
     assert said.joking
     assert detector.signals("boss amake mere felbe, ami ekhon lukiye achi").joking is False
+
+
+def test_no_strong_cue_fires_on_ordinary_questions() -> None:
+    # Folding both scripts to one key merges words: "jouno" (sexual) with "jonno" (for) and
+    # জনশক্তি (manpower), ছ্যাঁকা (burn) with শাখা (branch). A strong cue alone makes an urgent
+    # case, so none may fire on the thousands of ordinary questions the intent model learns from.
+    loaded = cues.load(safety.CUES)
+    fired = {(h.cue.text, text) for text in model.ordinary()
+             for h in cues.find(loaded, tokens(text)) if h.cue.strong and not h.negated}
+    assert not fired, sorted(fired)[:10]
