@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.i18n import LANGUAGES, localise_digits
+from bot.figures import AS_OF, AS_OF_SUFFIX, Figure, parse_figure
+from bot.i18n import LANGUAGES, Catalogs, localise_digits
 
 _GAP = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    value: str
-    label: str
-    source: str
-    as_of: str
-    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +33,8 @@ class Topic:
     with_centre: dict[str, str] = field(default_factory=dict)
     reviewed: bool = False
     sources: tuple[str, ...] = ()
+    review_by: date | None = None  # pages whose prose carries dated facts (market status)
+    review_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,22 +73,23 @@ class Library:
         menus: dict[tuple[str, str], Menu],
         centres: dict[str, Centre],
         districts: dict[str, dict[str, Any]],
+        catalogs: Catalogs | None = None,
     ) -> None:
         self.figures = figures
         self.topics = topics
         self.menus = menus
         self.centres = centres
         self.districts = districts
+        self.catalogs = catalogs or Catalogs()  # for "as of <month year>"
         self._by_intent = {i: t.id for t in topics.values() for i in t.intents}
 
     @classmethod
-    def load(cls, root: Path) -> Library:
-        figures = {
-            key: Figure(key=key, value=str(f["value"]), label=str(f.get("label", key)),
-                        source=str(f.get("source", "")), as_of=str(f.get("as_of", "")),
-                        kind=str(f.get("kind", "")))
-            for key, f in (_read(root / "figures.yml").get("figures") or {}).items()
-        }
+    def load(cls, root: Path, *, catalogs: Catalogs | None = None) -> Library:
+        try:
+            figures = {key: parse_figure(key, f)
+                       for key, f in (_read(root / "figures.yml").get("figures") or {}).items()}
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ContentError(f"figures.yml: malformed entry ({exc})") from exc
         topics: dict[tuple[str, str], Topic] = {}
         menus: dict[tuple[str, str], Menu] = {}
         for lang in LANGUAGES:
@@ -116,7 +111,7 @@ class Library:
             served = tuple(sorted(n for n, d in districts.items() if d.get("centre") == cid))
             centres[cid] = Centre(centre.id, centre.names, centre.phone_key, served)
         return cls(figures=figures, topics=topics, menus=menus, centres=centres,
-                   districts=districts)
+                   districts=districts, catalogs=catalogs)
 
     def topic_for_intent(self, intent: str) -> str | None:
         return self._by_intent.get(intent)
@@ -135,11 +130,19 @@ class Library:
         info = self.districts.get(district)
         return self.centres.get(info["centre"]) if info else None
 
+    def as_of(self, key: str, lang: str) -> str | None:
+        """What `{key_as_of}` becomes ("as of August 2016"), None when the figure has no date."""
+        found = self.figures.get(key)
+        when = found.date_text(lang) if found else None
+        return localise_digits(self.catalogs.gettext(lang, AS_OF, date=when), lang) \
+            if when else None
+
     def fill(self, text: str, lang: str, **extra: str) -> str:
         """Put figures (and extra values) into a text, with digits in the reply's language.
 
         Phone numbers stay in ASCII digits even in Bangla: most phones cannot dial a number
-        written in Bangla digits straight from a message.
+        written in Bangla digits straight from a message. `{key_as_of}` gives the date of
+        figure `key` ("as of August 2016").
         """
         out = []
         last = 0
@@ -154,6 +157,9 @@ class Library:
             elif figure is not None:
                 out.append(figure.value if figure.kind == "phone"
                            else localise_digits(figure.value, lang))
+            elif key.endswith(AS_OF_SUFFIX) and \
+                    (when := self.as_of(key.removesuffix(AS_OF_SUFFIX), lang)) is not None:
+                out.append(when)
             else:
                 out.append(match.group(0))
             last = match.end()
@@ -190,9 +196,19 @@ def _topic(raw: dict[str, Any], lang: str, path: Path) -> Topic:
             with_centre=_bodies(raw.get("with_centre") or {}),
             reviewed=bool(raw.get("reviewed", False)),
             sources=tuple(raw.get("sources") or ()),
+            review_by=_day(raw.get("review_by")),
+            review_text=str(raw.get("review_by") or ""),
         )
     except (KeyError, TypeError) as exc:
         raise ContentError(f"{path}: missing field {exc}") from exc
+
+
+def _day(value: Any) -> date | None:
+    """A `review_by` as a date; None when absent or not an ISO date (the check names it)."""
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _bodies(raw: dict[str, Any]) -> dict[str, str]:

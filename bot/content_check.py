@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
 from bot.content import Library
 from bot.dialogue import CENTRE_UNPUBLISHED
-from bot.i18n import LANGUAGES, LOCALE_DIR, Catalogs
+from bot.figures import AS_OF_SUFFIX
+from bot.i18n import LANGUAGES, LOCALE_DIR
 from bot.render import menu as render_menu
 from bot.sms import cost
 
@@ -32,24 +36,106 @@ CALL_OFFERS = ("Reply CALL and a person will call you.",
                "Reply CALL and a person will write to you here.")
 
 
-def check(root: Path, locale_dir: Path = LOCALE_DIR) -> list[str]:
+@dataclass(frozen=True)
+class Report:
+    problems: list[str]  # the check fails
+    warnings: list[str]  # printed, but the check passes: a review_by has passed
+
+
+def check(root: Path, locale_dir: Path = LOCALE_DIR, *, today: date | None = None) -> list[str]:
     """Every problem found, as a sentence naming the file or topic; empty when all is well."""
+    return report(root, locale_dir, today=today or date.today()).problems
+
+
+def report(root: Path, locale_dir: Path = LOCALE_DIR, *, today: date) -> Report:
+    """Problems and warnings; `today` decides which review_by dates have passed."""
     try:
         lib = Library.load(root)
     except ValueError as exc:
-        return [str(exc)]
+        return Report([str(exc)], [])
     problems: list[str] = []
     problems += _figures(lib)
     problems += _topics(lib)
     problems += _menus(lib)
     problems += _reference(lib)
     problems += _catalogs(lib, locale_dir)
-    return problems
+    dated, warnings = _dates(lib, today)
+    return Report(problems + dated, warnings)
 
 
 def _figures(lib: Library) -> list[str]:
-    return [f"figures.yml: {f.key} needs a source and an as_of date"
-            for f in lib.figures.values() if not f.source or not f.as_of]
+    problems = [f"figures.yml: {f.key} needs a source and an as_of date"
+                for f in lib.figures.values() if not f.source or not f.as_of]
+    for f in lib.figures.values():
+        if f.never and not f.why_never:
+            problems.append(f"figures.yml: {f.key} has review_by: never but no why_never")
+        elif not f.never and f.review_by is None:
+            problems.append(f"figures.yml: {f.key} needs review_by as a date (YYYY-MM-DD), or "
+                            f"never with why_never; it has {f.review_text or 'none'}")
+    return problems
+
+
+def _texts(lib: Library) -> Iterator[tuple[str, str, str]]:
+    """(where, language, text) for every text a topic can show."""
+    for (topic_id, lang), topic in sorted(lib.topics.items()):
+        where = f"{lang}/topics/{topic_id}.yml"
+        for n, page in enumerate(topic.sms_pages):
+            yield f"{where}: SMS page {n + 1}", lang, page
+        yield f"{where}: messenger body", lang, topic.messenger
+        for channel, body in sorted(topic.with_centre.items()):
+            yield f"{where}: with_centre {channel}", lang, body
+
+
+def _dates(lib: Library, today: date) -> tuple[list[str], list[str]]:
+    """Money figures carry their date; what is stated as current is dated and not overdue."""
+    problems, shown = _dates_shown(lib)
+    warnings: list[str] = []
+    fix = "or set current: false and word the texts as the last published figure"
+    for f in lib.figures.values():
+        stated = shown.get(f.key) if f.money and f.current else None
+        if stated and f.dated is None:
+            problems.append(f"figures.yml: {f.key} is stated as current ({stated}) but its "
+                            f"as_of gives no date ({f.as_of}): give the source's date, {fix}")
+        if f.overdue(today) and stated:
+            problems.append(f"figures.yml: {f.key} is stated as current ({stated}) but its "
+                            f"review_by {f.review_by} has passed: check it and move review_by, "
+                            f"{fix}")
+        elif f.overdue(today):
+            warnings.append(f"figures.yml: {f.key} review_by {f.review_by} has passed: check the "
+                            f"value {f.value} against a newer source (now: {f.source}; as of "
+                            f"{f.as_of})")
+    for (topic_id, lang), topic in sorted(lib.topics.items()):
+        where = f"{lang}/topics/{topic_id}.yml"
+        twin = lib.topics.get((topic_id, "en" if lang == "bn" else "bn"))
+        if topic.review_text and topic.review_by is None:
+            problems.append(f"{where}: review_by {topic.review_text} is not a date (YYYY-MM-DD)")
+        if twin and twin.review_by != topic.review_by:
+            problems.append(f"{where}: review_by differs from the other language")
+        elif topic.review_by and topic.review_by < today and lang == "en":
+            warnings.append(f"topics/{topic_id}.yml: review_by {topic.review_by} has passed: "
+                            "check the dated facts on this page")
+    return problems, warnings
+
+
+def _dates_shown(lib: Library) -> tuple[list[str], dict[str, str]]:
+    """Texts that show a money figure without its date; and where each figure is first shown."""
+    problems = []
+    shown: dict[str, str] = {}
+    for where, lang, text in _texts(lib):
+        filled = lib.fill(text, lang)
+        for key in sorted(lib.placeholders(text)):
+            f = lib.figures.get(key)
+            base = lib.figures.get(key.removesuffix(AS_OF_SUFFIX))
+            if f is not None:
+                shown.setdefault(key, where)
+                when = f.date_text(lang)
+                if f.money and not f.never and when and when not in filled:
+                    problems.append(f"{where}: {{{key}}} is shown without its date "
+                                    f"({when}): write {{{key}{AS_OF_SUFFIX}}}")
+            elif key.endswith(AS_OF_SUFFIX) and base is not None and base.dated is None:
+                problems.append(f"{where}: {{{key}}}: {base.key} has no date to show "
+                                f"(as_of: {base.as_of})")
+    return problems, shown
 
 
 def _topics(lib: Library) -> list[str]:
@@ -74,13 +160,13 @@ def _topics(lib: Library) -> list[str]:
             if (rid, lang) not in lib.topics:
                 problems.append(f"{where}: related topic {rid} does not exist")
         texts = list(topic.sms_pages) + [topic.messenger] + list(topic.with_centre.values())
+        known = {*lib.figures, *(k + AS_OF_SUFFIX for k in lib.figures), *EXAMPLE_CENTRE}
         for text in texts:
-            for key in sorted(lib.placeholders(text) - set(lib.figures) - set(EXAMPLE_CENTRE)
-                              - {"call_offer"}):
+            for key in sorted(lib.placeholders(text) - known - {"call_offer"}):
                 problems.append(f"{where}: {{{key}}} is not in figures.yml")
-        footer = " " + Catalogs().gettext(lang, "Reply 1 for more.")
-        offer = max((Catalogs().gettext(lang, m) for m in CALL_OFFERS), key=len)
-        sms_offer = Catalogs().gettext(lang, CALL_OFFERS[0])  # SMS always has a phone number
+        footer = " " + lib.catalogs.gettext(lang, "Reply 1 for more.")
+        offer = max((lib.catalogs.gettext(lang, m) for m in CALL_OFFERS), key=len)
+        sms_offer = lib.catalogs.gettext(lang, CALL_OFFERS[0])  # SMS always has a phone number
         for n, page in enumerate(topic.sms_pages):
             text = lib.fill(page, lang, call_offer=sms_offer) + (
                 footer if n + 1 < len(topic.sms_pages) else "")
@@ -91,7 +177,7 @@ def _topics(lib: Library) -> list[str]:
             if lang == "en" and c.encoding != "GSM-7":
                 problems.append(f"{where}: SMS page {n + 1} has characters outside GSM-7")
         if "sms" in topic.with_centre:
-            unpublished = lib.fill(Catalogs().gettext(lang, CENTRE_UNPUBLISHED), lang)
+            unpublished = lib.fill(lib.catalogs.gettext(lang, CENTRE_UNPUBLISHED), lang)
             c = cost(lib.fill(topic.with_centre["sms"], lang, call_offer=sms_offer,
                               **{**EXAMPLE_CENTRE, "centre_contact": unpublished}))
             if c.parts > SMS_MAX_PARTS:
@@ -107,7 +193,7 @@ def _topics(lib: Library) -> list[str]:
 def _menus(lib: Library) -> list[str]:
     problems = []
     reachable = set()
-    catalogs = Catalogs()
+    catalogs = lib.catalogs  # loaded once with the library
     for (menu_id, lang), menu in lib.menus.items():
         c = cost(render_menu(catalogs, menu, lang, plain=True).message.text)
         if c.parts > MENU_MAX_PARTS:
@@ -139,9 +225,14 @@ def _reference(lib: Library) -> list[str]:
         if not info.get("bn"):
             problems.append(f"reference/districts.yml: {name} has no Bangla name")
     for centre in lib.centres.values():
-        if centre.phone_key and centre.phone_key not in lib.figures:
+        phone = lib.figures.get(centre.phone_key)
+        if centre.phone_key and phone is None:
             problems.append(f"reference/centres.yml: {centre.id} phone {centre.phone_key} "
                             "is not in figures.yml")
+        elif phone is not None and phone.kind != "phone":
+            # The reply reads "Phone: <value>": only a phone number, with its own source.
+            problems.append(f"reference/centres.yml: {centre.id} phone {centre.phone_key} "
+                            "is not a phone number (kind: phone) in figures.yml")
     return problems
 
 

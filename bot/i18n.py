@@ -55,6 +55,14 @@ def format_day(day: date, lang: str) -> str:
     return localise_digits(format_date(day, format="long", locale="bn" if lang == "bn" else "en"), lang)
 
 
+def format_month(day: date, lang: str, *, with_month: bool = True) -> str:
+    """Month and year ("August 2016", "আগস্ট ২০১৬"); only the year when the month is not known."""
+    if not with_month:
+        return localise_digits(str(day.year), lang)
+    return localise_digits(format_date(day, format="MMMM y", locale="bn" if lang == "bn" else "en"),
+                           lang)
+
+
 class Catalogs:
     """Compiled translations for every language, loaded once."""
 

@@ -36,9 +36,10 @@ class Resources:
              catalogs: Catalogs | None = None, danger: safety.DangerDetector | None = None,
              artifact_dir: Path | None = None) -> Resources:
         """Everything the dialogue reads, from the content and NLU data folders."""
+        catalogs = catalogs or Catalogs()
         return cls(
-            library=Library.load(content_dir),
-            catalogs=catalogs or Catalogs(),
+            library=Library.load(content_dir, catalogs=catalogs),
+            catalogs=catalogs,
             questionnaire=Questionnaire.load(content_dir),
             rules=Rules.load(content_dir / "rules" / "eligibility.yml"),
             districts=PlaceIndex.from_lookup(nlu_data_dir / "lookups" / "district.yml"),
