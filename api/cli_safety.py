@@ -17,7 +17,7 @@ console = Console()
 def evaluate_safety(
     data: Path = typer.Option(..., "--data", exists=True, help="labelled safety messages (YAML)"),
     channel: str = typer.Option("sms", "--channel", help="sms shows the short pages"),
-    out: Path = typer.Option(None, "--out", help="write report.json (and misses.yml) here"),
+    out: Path = typer.Option(None, "--out", help="write report.json here"),
     show_misses: bool = typer.Option(False, "--show-misses",
                                      help="print what was missed (never on the test half)"),
     check: bool = typer.Option(False, "--check", help="exit 1 when a target is missed"),
