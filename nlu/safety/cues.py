@@ -34,7 +34,11 @@ MIN_PREFIX = 4  # characters of phonetic key a one-word stem needs
 CALM = "calm"
 # A joke ("haha", "moja kore"): a kind of calm that also turns an urgent reading into a question.
 JOKE = "joke"
-SIGNS = (CALM, JOKE)  # categories that are not dangers
+# A story on a screen or a field ("natok", "movie", "cricket match"): the villain locks the
+# heroine up, Bangladesh "beat" India. Treated like a joke: an urgent reading becomes a question.
+FICTION = "fiction"
+SIGNS = (CALM, JOKE, FICTION)  # categories that are not dangers
+NOT_SERIOUS = (JOKE, FICTION)
 
 
 def load(path: Path) -> CueIndex:

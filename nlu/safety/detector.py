@@ -29,7 +29,7 @@ class Signals:
     question: float
     strong: str | None  # category of a strong cue that is not negated
     words: int = 0
-    joking: bool = False  # a sign of a joke ("haha", "lol", "moja kore") that is not negated
+    joking: bool = False  # a sign of a joke or a story ("haha", "natok", "match"), not negated
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class DangerDetector:
                     best = probs
         category = max(DANGER, key=lambda c: best.get(c, 0.0))
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
-        joking = any(h.cue.category == cue_lib.JOKE and not h.negated for h in hits)
+        joking = any(h.cue.category in cue_lib.NOT_SERIOUS and not h.negated for h in hits)
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), joking)
 

@@ -93,3 +93,22 @@ def test_no_strong_cue_fires_on_ordinary_questions() -> None:
     fired = {(h.cue.text, text) for text in model.ordinary()
              for h in cues.find(loaded, tokens(text)) if h.cue.strong and not h.negated}
     assert not fired, sorted(fired)[:10]
+
+
+@pytest.mark.parametrize("message", [
+    "kal raate natok e dekhlam villain nayika ke ghore atke rakhse, ki je kanna",
+    "the villain in that movie locked the girl in a basement and beat her",
+    "ক্রিকেট খেলায় বাংলাদেশ আজ ভারতরে মাইরা দিছে, ক্যাম্পে সবাই খুশি",
+])
+def test_a_story_on_a_screen_or_a_field_is_not_an_urgent_case(detector: safety.DangerDetector,
+                                                               message: str) -> None:
+    assert detector.assess(message).level != "danger"
+
+
+def test_being_called_a_fake_is_still_danger(detector: safety.DangerDetector) -> None:
+    # "natok kori" / "drama korche" (she says I am faking it) is said of real danger: not a sign
+    # of fiction.
+    check = detector.assess("madam bole ami natok kori, 3 din dhore rokto bomi, doctor e nite "
+                            "dey na")
+    assert check.level == "danger"
+    assert check.category == "medical_emergency"
