@@ -119,8 +119,9 @@ def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
     for text in ordinary():
         # A borrowed example with a danger cue ("my husband died in Saudi, can I get a loan?")
         # is not ours to call benign: left out.
-        if text not in own and not any(not h.negated for h in cue_lib.find(
-                cues, features.tokens(text))):
+        # (Signs are not dangers: "ঠিক আছে" or "cricket" keeps an example in.)
+        if text not in own and not any(not h.negated and h.cue.category not in cue_lib.SIGNS
+                                       for h in cue_lib.find(cues, features.tokens(text))):
             texts.append(text)
             labels.append("benign")
     oof: list[str | None] = [None] * len(texts)
