@@ -13,9 +13,11 @@ ASK_RECALL = 0.997  # urgent or asked on at least this share
 DISTRESS_RECALL = 0.95
 # ...unless that costs more alarms than these on the examples nobody is in danger in (benign
 # and questions): then the danger threshold rises to keep false urgent cases within budget and
-# the "Are you safe?" band below it catches the rest. 2%, the issue's own false-alarm target:
-# at 1% a fresh set's self-harm recall was 79% (docs/safety.md, round 4). Recall comes first.
-ALARM_BUDGET = 0.02
+# the "Are you safe?" band below it catches the rest. Out of fold on our own hard look-alikes,
+# not on fresh writers: at 1% a fresh set's self-harm recall was 79%, and 3% with the round-4
+# look-alikes keeps the recall of 2% without them with fewer false alarms (docs/safety.md,
+# round 4). Recall comes first.
+ALARM_BUDGET = 0.03
 ASK_BUDGET = 0.06
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
