@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -12,7 +11,6 @@ from api.settings import get_settings
 
 app = typer.Typer(help="Check the content editors write.", no_args_is_help=True)
 console = Console()
-DHAKA = ZoneInfo("Asia/Dhaka")  # review dates are days in Bangladesh
 
 
 @app.command("check")
@@ -23,6 +21,7 @@ def check_cmd(today: str = typer.Option(
 
     A review_by that has passed is a warning; on a price or ceiling stated as current, an error.
     """
+    from api.dashboard.web import DHAKA  # review dates are days in Bangladesh
     from bot.content_check import report
 
     try:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from bot.figures import AS_OF, AS_OF_SUFFIX, Figure, parse_figure
+from bot.figures import AS_OF, AS_OF_SUFFIX, Figure, parse_day, parse_figure
 from bot.i18n import LANGUAGES, Catalogs, localise_digits
 
 _GAP = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
@@ -196,19 +196,11 @@ def _topic(raw: dict[str, Any], lang: str, path: Path) -> Topic:
             with_centre=_bodies(raw.get("with_centre") or {}),
             reviewed=bool(raw.get("reviewed", False)),
             sources=tuple(raw.get("sources") or ()),
-            review_by=_day(raw.get("review_by")),
+            review_by=parse_day(raw.get("review_by")),
             review_text=str(raw.get("review_by") or ""),
         )
     except (KeyError, TypeError) as exc:
         raise ContentError(f"{path}: missing field {exc}") from exc
-
-
-def _day(value: Any) -> date | None:
-    """A `review_by` as a date; None when absent or not an ISO date (the check names it)."""
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _bodies(raw: dict[str, Any]) -> dict[str, str]:

@@ -141,6 +141,7 @@ def _dates_shown(lib: Library) -> tuple[list[str], dict[str, str]]:
 def _topics(lib: Library) -> list[str]:
     problems = []
     ids = {lang: {t for (t, lg) in lib.topics if lg == lang} for lang in LANGUAGES}
+    known = {*lib.figures, *(k + AS_OF_SUFFIX for k in lib.figures), *EXAMPLE_CENTRE}
     for lang in LANGUAGES:
         for other in LANGUAGES:
             for missing in sorted(ids[other] - ids[lang]):
@@ -160,7 +161,6 @@ def _topics(lib: Library) -> list[str]:
             if (rid, lang) not in lib.topics:
                 problems.append(f"{where}: related topic {rid} does not exist")
         texts = list(topic.sms_pages) + [topic.messenger] + list(topic.with_centre.values())
-        known = {*lib.figures, *(k + AS_OF_SUFFIX for k in lib.figures), *EXAMPLE_CENTRE}
         for text in texts:
             for key in sorted(lib.placeholders(text) - known - {"call_offer"}):
                 problems.append(f"{where}: {{{key}}} is not in figures.yml")

@@ -64,14 +64,19 @@ class Figure:
         return format_month(dated[0], lang, with_month=dated[1]) if dated else None
 
 
+def parse_day(value: Any) -> date | None:
+    """An ISO day ("2027-05-28") as a date; None when absent or not one (the check names it)."""
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def parse_figure(key: str, raw: dict[str, Any]) -> Figure:
     """One entry of figures.yml; a bad date is kept as text for the content check to name."""
     review_text = str(raw.get("review_by", "")).strip()
     current = raw.get("current", True) is not False  # anything but an explicit `false` is true
-    try:
-        review_by = date.fromisoformat(review_text) if review_text != NEVER else None
-    except ValueError:
-        review_by = None
+    review_by = parse_day(review_text) if review_text != NEVER else None
     return Figure(key=key, value=str(raw["value"]), label=str(raw.get("label", key)),
                   source=str(raw.get("source", "")), as_of=str(raw.get("as_of", "")),
                   kind=str(raw.get("kind", "")), review_by=review_by, review_text=review_text,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,18 +12,7 @@ from typer.testing import CliRunner
 from api.settings import ROOT
 from bot.content import Library
 from bot.content_check import INFORMATIONAL_INTENTS, check
-
-CONTENT = ROOT / "content"
-# A fixed day: `make lint` runs the check on the real date, so an overdue price fails there (and
-# a reviewer moves review_by), not the test suite on some later day.
-TODAY = date(2026, 12, 4)
-
-
-@pytest.fixture
-def editable(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT, copy)
-    return copy
+from tests.bot.conftest import CONTENT, TODAY
 
 
 def test_shipped_content_passes_the_check() -> None:

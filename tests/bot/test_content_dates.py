@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,7 @@ from bot.figures import parse_figure
 from bot.messages import InboundMessage
 from bot.render import Resources
 from bot.state import State
-
-CONTENT = ROOT / "content"
-TODAY = date(2026, 12, 4)
-
-
-@pytest.fixture
-def editable(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT, copy)
-    return copy
+from tests.bot.conftest import CONTENT, TODAY
 
 
 def set_figure(root: Path, key: str, **fields: Any) -> None:
