@@ -29,6 +29,7 @@ from bot.render import Resources, say
 from bot.state import State, StateStore
 from referral import contacts
 from referral.crypto import inbox_key, lookup_hash
+from referral.db import dialect_insert
 from referral.models import InboxMessage, OutboxMessage, utcnow
 from referral.outbox import ERASURE
 
@@ -88,16 +89,27 @@ class Conversations:
         """
         started = time.perf_counter()
         user_hash = person_key(message.user_id)
-        inbox_id = await self._store_inbound(message, user_hash)
-        if inbox_id is None:
+        link: contacts.Link | None = None
+        try:
+            arrived = await self._arrive(message, user_hash)
+        except Exception:
+            # Whatever failed, what the person sent is kept: stored on its own, it is answered
+            # now if the rest works, or by the recovery sweep. This is also how a connection
+            # the database dropped (a restart) is survived without a ping on every checkout:
+            # SQLAlchemy renews the pool when a statement finds one dead.
+            log.exception("arrive_failed", extra={"channel": message.channel})
+            arrived = await self._store_inbound(message, user_hash)
+        if arrived is None:
             inbox_id = await self._take_over(message)
+        else:
+            inbox_id, link = arrived
         if inbox_id is None:
             metrics.DUPLICATES.labels(message.channel).inc()
             log.info("duplicate", extra={"channel": message.channel})
             return Handled(replies=[], duplicate=True)
         metrics.MESSAGES_IN.labels(message.channel).inc()
         return await self._turn(message, user_hash, inbox_id, plan or _everything(inline),
-                                started)
+                                started, link)
 
     async def recover(self, limit: int = 50) -> int:
         """Answer messages that were stored but never answered because the process handling
@@ -123,8 +135,10 @@ class Conversations:
         return recovered
 
     async def _turn(self, message: InboundMessage, user_hash: str, inbox_id: int, plan: Plan,
-                    started: float) -> Handled:
-        was_opted_out, contact_id = await self._link(message, user_hash)
+                    started: float, link: contacts.Link | None = None) -> Handled:
+        if link is None:  # a message taken over or recovered: its sender was linked, or not
+            link = await self._link(message, user_hash)
+        contact_id = link.contact_id
         key = state_key(contact_id)
         if self.flood is not None:
             verdict = await self.flood.check(message.channel, user_hash, message.text)
@@ -138,8 +152,7 @@ class Conversations:
         # phone share one conversation, so a questionnaire started on one resumes on the other.
         async with self._lock(f"{key[0]}:{key[1]}"):
             try:
-                handled = await self._respond(message, user_hash, inbox_id, plan,
-                                              contact_id=contact_id, was_opted_out=was_opted_out)
+                handled = await self._respond(message, user_hash, inbox_id, plan, link)
                 if self.flood is not None:
                     await self.flood.answered(message.channel, user_hash, message.text)
             except Exception:
@@ -159,7 +172,28 @@ class Conversations:
             lock = self._locks[name] = asyncio.Lock()
         return lock
 
-    async def _store_inbound(self, message: InboundMessage, user_hash: str) -> int | None:
+    async def _arrive(self, message: InboundMessage,
+                      user_hash: str) -> tuple[int | None, contacts.Link | None] | None:
+        """Store the message and link its sender to a contact, in one transaction: (inbox id,
+        link), or None when a message with this provider id is stored already."""
+        async with self.sessionmaker() as session:
+            inbox_id = await session.scalar(
+                dialect_insert(session, InboxMessage)
+                .values(channel=message.channel,
+                        provider_id=inbox_key(message.channel, message.provider_id),
+                        user_hash=user_hash, text=message.text, address=message.user_id)
+                .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
+                .returning(InboxMessage.id))
+            if inbox_id is None:
+                return None
+            link = await contacts.link(session, channel=message.channel, user_hash=user_hash,
+                                       phone=_phone(message))
+            await session.commit()
+            return inbox_id, link
+
+    async def _store_inbound(self, message: InboundMessage,
+                             user_hash: str) -> tuple[int | None, None] | None:
+        """The message alone, when storing it with its sender's link failed."""
         async with self.sessionmaker() as session:
             row = InboxMessage(channel=message.channel,
                                provider_id=inbox_key(message.channel, message.provider_id),
@@ -169,7 +203,7 @@ class Conversations:
                 await session.commit()
             except IntegrityError:
                 return None
-            return row.id
+            return row.id, None
 
     async def _take_over(self, message: InboundMessage) -> int | None:
         """A redelivery of a message stored but never answered (the process died mid-turn):
@@ -195,24 +229,17 @@ class Conversations:
             log.warning("recovered", extra={"channel": channel})
         return claimed
 
-    async def _link(self, message: InboundMessage, user_hash: str) -> tuple[bool, int]:
-        """Make sure the person has a contact: (had they opted out on this channel, contact id)."""
-        phone = message.user_id if message.channel in PHONE_CHANNELS else None
+    async def _link(self, message: InboundMessage, user_hash: str) -> contacts.Link:
+        """Make sure the person has a contact (for a message stored earlier)."""
         async with self.sessionmaker() as session:
-            for attempt in (1, 2):
-                try:
-                    link = await contacts.link(session, channel=message.channel,
-                                               user_hash=user_hash, phone=phone)
-                    await session.commit()
-                    return link.opted_out, link.contact_id
-                except IntegrityError:  # created by another process meanwhile: read it
-                    await session.rollback()
-                    if attempt == 2:
-                        raise
-        raise AssertionError("unreachable")
+            link = await contacts.link(session, channel=message.channel, user_hash=user_hash,
+                                       phone=_phone(message))
+            await session.commit()
+            return link
 
     async def _respond(self, message: InboundMessage, user_hash: str, inbox_id: int,
-                       plan: Plan, *, contact_id: int, was_opted_out: bool) -> Handled:
+                       plan: Plan, link: contacts.Link) -> Handled:
+        contact_id, was_opted_out = link.contact_id, link.opted_out
         parse = await self.nlu.aparse(message.text)
         intent = parse.get("intent") or {}
         key = state_key(contact_id)
@@ -327,6 +354,10 @@ class Conversations:
 
 def _everything(inline: bool) -> Plan:
     return lambda replies: [Piece(r, inline) for r in replies]
+
+
+def _phone(message: InboundMessage) -> str | None:
+    return message.user_id if message.channel in PHONE_CHANNELS else None
 
 
 def _language(state: State, text: str) -> str:

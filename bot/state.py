@@ -10,7 +10,8 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral import crypto
-from referral.models import ConversationState
+from referral.db import dialect_insert
+from referral.models import ConversationState, utcnow
 
 STATE_TTL_SECONDS = 7 * 24 * 3600
 
@@ -67,11 +68,18 @@ class DbStateStore:
         return State.from_dict(row.data if row else None)
 
     async def save(self, session: AsyncSession, key: Key, state: State) -> None:
-        row = await session.get(ConversationState, key)
-        if row is None:
-            session.add(ConversationState(channel=key[0], user_hash=key[1], data=state.to_dict()))
-        else:
-            row.data = state.to_dict()
+        # One statement whether or not the row exists: this runs on every turn.
+        data, now = state.to_dict(), utcnow()
+        await session.execute(
+            dialect_insert(session, ConversationState)
+            .values(channel=key[0], user_hash=key[1], data=data, updated_at=now)
+            .on_conflict_do_update(index_elements=["channel", "user_hash"],
+                                   set_={"data": data, "updated_at": now}))
+        # The row this session may have loaded is stale now; drop it so a later read in the
+        # same session sees what was written.
+        row = session.identity_map.get(session.identity_key(ConversationState, key))
+        if row is not None:
+            session.expunge(row)
 
     async def after_commit(self, key: Key, state: State) -> None:
         return None

@@ -3,12 +3,14 @@ that channel's opt-out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import phonenumbers
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.crypto import lookup_hash
+from referral.db import dialect_insert
 from referral.models import Contact, ContactChannel, utcnow
 
 DEFAULT_REGION = "BD"
@@ -29,41 +31,60 @@ def phone_hash(phone_e164: str) -> str:
     return lookup_hash("phone:" + phone_e164)
 
 
+@dataclass(frozen=True)
+class Link:
+    """A person's address on a channel, as found or created when a message arrives."""
+
+    contact_id: int
+    opted_out: bool  # on this channel, before this message
+    new: bool  # a contact created just now: no conversation, tickets or screening yet
+
+
 async def link(session: AsyncSession, *, channel: str, user_hash: str,
-               phone: str | None = None) -> ContactChannel:
-    """The channel address of a person, created with its contact on first contact (flushes)."""
-    row = await session.get(ContactChannel, (channel, user_hash))
-    if row is not None:
-        row.last_seen_at = utcnow()
-        return row
-    contact = await _contact_for(session, phone)
-    row = ContactChannel(channel=channel, user_hash=user_hash, contact_id=contact.id,
-                         opted_out=False, last_seen_at=utcnow())
-    try:
-        async with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # another process linked the same address a moment ago
-        row = await session.get(ContactChannel, (channel, user_hash), populate_existing=True)
-        assert row is not None
-    return row
+               phone: str | None = None) -> Link:
+    """The channel address of a person, created with its contact on first contact.
+
+    Statements rather than ORM objects, and INSERT ... ON CONFLICT rather than savepoints: this
+    runs for every message, and a known address costs one round trip, a new person three."""
+    now = utcnow()
+    seen = (await session.execute(
+        update(ContactChannel)
+        .where(ContactChannel.channel == channel, ContactChannel.user_hash == user_hash)
+        .values(last_seen_at=now)
+        .returning(ContactChannel.contact_id, ContactChannel.opted_out))).first()
+    if seen is not None:
+        return Link(seen.contact_id, bool(seen.opted_out), new=False)
+    contact_id, created = await _contact_for(session, phone)
+    linked = await session.scalar(
+        dialect_insert(session, ContactChannel)
+        .values(channel=channel, user_hash=user_hash, contact_id=contact_id, opted_out=False,
+                last_seen_at=now)
+        .on_conflict_do_nothing(index_elements=["channel", "user_hash"])
+        .returning(ContactChannel.contact_id))
+    if linked is None:  # another process linked the same address a moment ago
+        row = (await session.execute(
+            select(ContactChannel.contact_id, ContactChannel.opted_out)
+            .where(ContactChannel.channel == channel,
+                   ContactChannel.user_hash == user_hash))).one()
+        return Link(row.contact_id, bool(row.opted_out), new=False)
+    return Link(contact_id, False, new=created)
 
 
-async def _contact_for(session: AsyncSession, phone: str | None) -> Contact:
+async def _contact_for(session: AsyncSession, phone: str | None) -> tuple[int, bool]:
+    """(contact id, created now): the contact with this phone, or a new one."""
     number = e164(phone) if phone else None
-    if number is not None:
-        found = await session.scalar(select(Contact).where(Contact.phone_hash == phone_hash(number)))
-        if found is not None:
-            return found
-    contact = Contact(phone_hash=phone_hash(number) if number else None, phone=number)
-    try:
-        async with session.begin_nested():
-            session.add(contact)
-    except IntegrityError:  # the same phone arrived on another channel at the same moment
-        assert number is not None
-        found = await session.scalar(select(Contact).where(Contact.phone_hash == phone_hash(number)))
-        assert found is not None
-        return found
-    return contact
+    key = phone_hash(number) if number else None
+    # A new person is the common case on this path, so insert first and look up on conflict.
+    insert = dialect_insert(session, Contact).values(phone_hash=key, phone=number)
+    if key is not None:
+        insert = insert.on_conflict_do_nothing(index_elements=["phone_hash"])
+    created = await session.scalar(insert.returning(Contact.id))
+    if created is not None:
+        return created, True
+    # The same phone wrote before on another channel (or at this moment).
+    found = await session.scalar(select(Contact.id).where(Contact.phone_hash == key))
+    assert found is not None
+    return found, False
 
 
 async def set_opted_out(session: AsyncSession, *, channel: str, user_hash: str,

@@ -389,3 +389,29 @@ def test_an_old_redelivery_of_an_answered_message_is_never_a_new_turn(client: Te
     post_twilio(client, PATH, params)
     assert first and len(outbox(client)) == rows_before  # nothing new was said or queued
     assert [r.status for r in run(client, lambda s: _inbox(s))] == ["handled"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # only it drops them
+def test_an_sms_after_the_database_dropped_every_connection_is_answered(
+        client: TestClient, database_url: str) -> None:
+    """A database restart closes every pooled connection. The pool does not ping each
+    connection before use (a round trip per message), so the first statement of the next
+    message finds the dead connection, and the message is stored again on a renewed pool."""
+    import asyncpg
+
+    assert messages(post_twilio(client, PATH, sms("hello", "SM-before-drop")).text)
+
+    async def drop_all() -> int:
+        conn = await asyncpg.connect(database_url)
+        try:
+            return len(await conn.fetch(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        finally:
+            await conn.close()
+
+    assert client.portal.call(drop_all) >= 1  # type: ignore[union-attr]
+    response = post_twilio(client, PATH, sms("menu", "SM-after-drop"))
+    assert response.status_code == 200 and messages(response.text)
+    assert count(client, InboxMessage) == 2
