@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
 from openpyxl import Workbook
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from api.auth import session, staff
+from api.auth import staff
 from api.dashboard.filters import Filters, Need
 from referral import tickets as service
-from referral.casework import Screening, StaffUser, Ticket
+from referral.casework import Screening, StaffUser, Ticket, TicketEvent
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 Status = Literal["new", "assigned", "contacted", "in_progress", "referred", "closed"]
@@ -36,6 +38,7 @@ COLUMNS = ["reference", "promis_case_status", "promis_referral_status", "status"
            "decision", "score", "reasons", "rules_version", "channel", "language",
            "created_at", "assigned_at", "first_contact_at", "closed_at"]
 PHONE_COLUMN = "phone"
+BATCH = 1000  # rows read, audited and sent at a time
 
 
 def promis_status(ticket: Ticket) -> tuple[str, str]:
@@ -77,52 +80,87 @@ def _cell(value: Any) -> Any:
     return value
 
 
-async def table(db: AsyncSession, user: StaffUser, query: Any) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows; exporting phones is a view of personal data, audited per ticket."""
+async def batches(maker: async_sessionmaker, user: StaffUser, query: Any
+                  ) -> AsyncIterator[list[list[Any]]]:
+    """The rows in ticket order, BATCH at a time from a session of their own, so an export of
+    any size streams in constant memory. Exporting phones is a view of personal data: a batch's
+    `viewed` events are committed before its rows are handed out."""
     phone = service.sees_personal_data(user)
-    joined = query.add_columns(Screening.score).outerjoin(
-        Screening, Screening.id == Ticket.screening_id).order_by(Ticket.id)
-    result = (await db.execute(joined)).all()
-    rows = [[_cell(v) for v in row(t, score, phone=phone)] for t, score in result]
-    if phone:
-        for t, _score in result:
-            if t.phone and not t.anonymised:
-                service.record(db, t, "viewed", actor=user, via="export")
-        await db.commit()
-    return COLUMNS + ([PHONE_COLUMN] if phone else []), rows
+    page = query.add_columns(Screening.score).outerjoin(
+        Screening, Screening.id == Ticket.screening_id).order_by(Ticket.id).limit(BATCH)
+    last = 0
+    async with maker() as db:
+        while True:
+            # Keyset pages, not one cursor: each page's audit commits without ending the read.
+            result = (await db.execute(page.where(Ticket.id > last))).all()
+            if not result:
+                return
+            last = result[-1][0].id
+            rows = [[_cell(v) for v in row(t, score, phone=phone)] for t, score in result]
+            if phone:
+                viewed = [{"ticket_id": t.id, "actor_id": user.id, "actor": "staff",
+                           "kind": "viewed", "data": {"via": "export"}}
+                          for t, _score in result if t.phone and not t.anonymised]
+                if viewed:
+                    await db.execute(insert(TicketEvent), viewed)
+                await db.commit()
+            db.expunge_all()
+            yield rows
 
 
-def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+def header(user: StaffUser) -> list[str]:
+    return COLUMNS + ([PHONE_COLUMN] if service.sees_personal_data(user) else [])
+
+
+async def csv_chunks(head: list[str], rows: AsyncIterator[list[list[Any]]]) -> AsyncIterator[bytes]:
+    """The CSV, a batch at a time; the BOM makes Excel read UTF-8 (Bangla)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    for values in rows:
-        writer.writerow(["" if v is None else v.isoformat(sep=" ") if isinstance(v, datetime)
-                         else v for v in values])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8 (Bangla)
+    out.write("\ufeff")
+    writer.writerow(head)
+    async for batch in rows:
+        for values in batch:
+            writer.writerow(["" if v is None else v.isoformat(sep=" ") if isinstance(v, datetime)
+                             else v for v in values])
+        yield out.getvalue().encode("utf-8")
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue().encode("utf-8")  # an empty export: the header alone
 
 
-def to_xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+async def to_xlsx(head: list[str], rows: AsyncIterator[list[list[Any]]]) -> bytes:
+    """A workbook is a zip that cannot be sent before it is complete; write-only mode keeps
+    the rows on disk until then."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("tickets")
-    sheet.append(header)
-    for values in rows:
-        sheet.append(values)
+    sheet.append(head)
+    async for batch in rows:
+        for values in batch:
+            sheet.append(values)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def download(body: bytes, kind: str) -> Response:
+def _disposition(kind: str) -> dict[str, str]:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
-    return Response(body, media_type=CSV_TYPE if kind == "csv" else XLSX_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="prottasha-tickets-{stamp}.{kind}"',
-        "Cache-Control": "no-store"})
+    return {"Content-Disposition": f'attachment; filename="prottasha-tickets-{stamp}.{kind}"',
+            "Cache-Control": "no-store"}
 
 
-async def _export(user: StaffUser, db: AsyncSession, filters: Filters, kind: str) -> Response:
-    header, rows = await table(db, user, filters.query(user))
-    return download(to_csv(header, rows) if kind == "csv" else to_xlsx(header, rows), kind)
+async def export(maker: async_sessionmaker, user: StaffUser, query: Any, kind: str) -> Response:
+    """The file of the tickets `query` selects: CSV streamed, Excel built then sent."""
+    rows = batches(maker, user, query)
+    if kind == "csv":
+        return StreamingResponse(csv_chunks(header(user), rows), media_type=CSV_TYPE,
+                                 headers=_disposition(kind))
+    return Response(await to_xlsx(header(user), rows), media_type=XLSX_TYPE,
+                    headers=_disposition(kind))
+
+
+async def _export(request: Request, user: StaffUser, filters: Filters, kind: str) -> Response:
+    return await export(request.app.state.services.sessionmaker, user, filters.query(user), kind)
 
 
 def _filters(status: Status | None = None, district: str | None = None, centre: str | None = None,
@@ -137,15 +175,15 @@ def _filters(status: Status | None = None, district: str | None = None, centre: 
 
 @router.get("/tickets.csv", response_class=Response,
             responses={200: {"content": {"text/csv": {}}}})
-async def tickets_csv(user: StaffUser = Depends(staff), db: AsyncSession = Depends(session),
+async def tickets_csv(request: Request, user: StaffUser = Depends(staff),
                       filters: Filters = Depends(_filters)) -> Response:
     """The tickets you may see, filtered like the list; phone only for organizers and managers."""
-    return await _export(user, db, filters, "csv")
+    return await _export(request, user, filters, "csv")
 
 
 @router.get("/tickets.xlsx", response_class=Response,
             responses={200: {"content": {XLSX_TYPE: {}}}})
-async def tickets_xlsx(user: StaffUser = Depends(staff), db: AsyncSession = Depends(session),
+async def tickets_xlsx(request: Request, user: StaffUser = Depends(staff),
                        filters: Filters = Depends(_filters)) -> Response:
     """The same as the CSV, as an Excel workbook."""
-    return await _export(user, db, filters, "xlsx")
+    return await _export(request, user, filters, "xlsx")

@@ -73,15 +73,15 @@ def to_out(ticket: Ticket, user: StaffUser) -> TicketOut:
 
 
 def filtered(user: StaffUser, *, status: str | None = None, district: str | None = None,
-             centre: str | None = None, phone: str | None = None) -> Any:
+             centre: str | None = None, phone: str | None = None,
+             assignee: int | None = None) -> Any:
     """The tickets `user` may see, narrowed by the list's filters (shared with the exports)."""
-    query = service.scoped(select(Ticket), user)
+    query = service.scoped(select(Ticket), user, centre=centre.lower() if centre else None,
+                           assignee=assignee)
     if status:
         query = query.where(Ticket.status == status)
     if district:
         query = query.where(func.lower(Ticket.district) == district.lower())
-    if centre:
-        query = query.where(Ticket.centre_id == centre.lower())
     if phone:
         number = e164(phone)
         if number is None:

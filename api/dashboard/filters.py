@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, get_args
 from urllib.parse import urlencode
 
-from sqlalchemy import String, case, cast
+from sqlalchemy import String, cast
 from starlette.datastructures import QueryParams
 
 from api.dashboard.web import DHAKA
 from api.tickets import filtered
-from referral.casework import PRIORITIES, TICKET_STATUSES, StaffUser, Ticket
+from referral.casework import PRIORITIES, QUEUE_ORDER, TICKET_STATUSES, StaffUser, Ticket
 
 Need = Literal["business", "skills", "job", "counselling", "medical", "legal", "loan"]
 NEEDS: tuple[str, ...] = get_args(Need)  # the questionnaire's options (content/screening.yml)
@@ -55,14 +55,12 @@ class Filters:
 
     def query(self, user: StaffUser) -> Any:
         """The tickets `user` may see (api.tickets.filtered), narrowed further."""
+        centre = user.centre_id if self.tab == "centre" else self.centre
         query = filtered(user, status=self.status or None, district=self.district or None,
-                         centre=self.centre or None, phone=self.phone or None)
-        if self.tab == "mine":
-            query = query.where(Ticket.assignee_id == user.id)
-        elif self.tab == "oncall":
+                         centre=centre or None, phone=self.phone or None,
+                         assignee=user.id if self.tab == "mine" else None)
+        if self.tab == "oncall":
             query = query.where(Ticket.centre_id.is_(None))
-        elif self.tab == "centre":
-            query = query.where(Ticket.centre_id == user.centre_id)
         if self.priority:
             query = query.where(Ticket.priority == self.priority)
         if self.need:
@@ -106,6 +104,4 @@ def default_tab(user: StaffUser) -> str:
 
 def queue_order(query: Any) -> Any:
     """Urgent first, then the oldest open work: what a field worker should do next."""
-    rank = case({"urgent": 0, "high": 1}, value=Ticket.priority, else_=2)
-    done = case((Ticket.status == "closed", 1), else_=0)
-    return query.order_by(done, rank, Ticket.created_at, Ticket.id)
+    return query.order_by(*QUEUE_ORDER)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from api import exports
 from api.exports import COLUMNS, promis_status
 from referral.casework import Ticket, TicketEvent
 from tests.api.test_dashboard_factories import app_client, make_ticket, make_user
@@ -112,3 +114,25 @@ def test_promis_status_mapping() -> None:
     assert status("closed", "dropout") == ("Dropout", "")
     assert status("closed", "cancelled") == ("Cancelled", "")
     assert status("closed", "not_reachable") == ("Dropout", "")
+
+
+async def test_a_large_export_streams_in_batches_each_row_once_and_audited(
+        sessions, app_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(exports, "BATCH", 2)  # five tickets: three pages of the keyset
+    manager = await make_user(sessions, "Karim Manager", "manager", "cumilla")
+    made = [await make_ticket(sessions, address=f"tg-{n}") for n in range(5)]
+    with app_client.stream("GET", "/api/v1/exports/tickets.csv",
+                           headers={"Authorization": f"Bearer {manager.token}"}) as response:
+        assert "content-length" not in response.headers  # streamed, not built in memory
+        body = b"".join(response.iter_bytes())
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    async with sessions() as s:
+        references = {t.id: t.reference for t in (await s.scalars(select(Ticket))).all()}
+        viewed = (await s.scalars(select(TicketEvent.ticket_id).where(
+            TicketEvent.kind == "viewed"))).all()
+    assert [r["reference"] for r in rows] == [references[i] for i in made]
+    assert sorted(viewed) == made  # one audit event per exported phone
+    empty = _rows(app_client.get("/api/v1/exports/tickets.csv?status=closed",
+                                 headers={"Authorization": f"Bearer {manager.token}"}))
+    assert empty == []
