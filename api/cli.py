@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -51,8 +52,19 @@ def serve(host: str = typer.Option(None, help="default: $HOST or 127.0.0.1"),
                     proxy_headers=True)
     else:
         # Each process builds its own app (and engine, pools, NLU) from the environment.
-        uvicorn.run("api.app:create_app", factory=True, workers=workers, host=where, port=at,
+        uvicorn.run("api.cli:worker_app", factory=True, workers=workers, host=where, port=at,
                     log_config=None, proxy_headers=True)
+
+
+def worker_app() -> Any:
+    """The app in each of `serve --workers N`'s processes. They are spawned, not forked, so
+    they start without the parent's logging: set up here, or they would log nothing."""
+    from api import logs
+    from api.app import create_app
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    return create_app(settings)
 
 
 @db_app.command("upgrade")

@@ -62,3 +62,45 @@ def test_serve_refuses_a_senseless_worker_count(workers: str) -> None:
 
     result = CliRunner().invoke(app, ["serve", "--workers", workers])
     assert result.exit_code == 2 and "workers" in result.output
+
+
+def test_every_worker_of_serve_logs_in_json(tmp_path: Path, data_key: str, nlu_dir: Path,
+                                            nlu_model: object) -> None:
+    """`serve --workers N` spawns its processes: each must set up logging itself, or the
+    service runs silent (no request lines, no warnings as JSON) exactly when it is busiest."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/w.db",
+           "VAR_DIR": str(tmp_path), "NLU_ARTIFACT_DIR": str(nlu_dir), "SECRET_KEY": "s" * 40,
+           "DATA_KEY": data_key, "LOG_LEVEL": "INFO"}
+    env.pop("REDIS_URL", None)
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([str(Path(sys.executable).parent / "prottasha"), "serve",
+                               "--port", str(port), "--workers", "2"],
+                              env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?who=x", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "did not start"
+                time.sleep(0.5)
+        for _ in range(5):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?who=x", timeout=2)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
+    lines = [json.loads(line) for line in (tmp_path / "serve.log").read_text().splitlines()
+             if line.startswith("{")]
+    requests = [e for e in lines if e.get("event") == "request"]
+    assert len(requests) >= 6, lines[-5:]
+    assert all(e["path"] == "/healthz" and "who=" not in json.dumps(e) for e in requests)
