@@ -335,18 +335,22 @@ class Conversations:
         """What we answered to an earlier message (for a client that retries): `inline_only`,
         the replies that went back in the HTTP answer (not those the outbox sent), and only
         for a message received `since`."""
-        query = (select(OutboxMessage)
-                 .join(InboxMessage, OutboxMessage.in_reply_to == InboxMessage.id)
-                 .where(InboxMessage.channel == channel,
-                        InboxMessage.provider_id == inbox_key(channel, provider_id))
-                 .order_by(OutboxMessage.id))
+        # Two steps, each by an index (the inbound message by its provider id, then the replies
+        # to it), so a burst of redeliveries stays cheap however large the outbox grows.
+        which = select(InboxMessage.id).where(
+            InboxMessage.channel == channel,
+            InboxMessage.provider_id == inbox_key(channel, provider_id))
+        if since is not None:
+            which = which.where(InboxMessage.received_at >= since)
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
         if inline_only:  # an inline reply is recorded "sent" with no provider id of its own
             query = query.where(OutboxMessage.status == "sent",
                                 OutboxMessage.provider_id.is_(None))
-        if since is not None:
-            query = query.where(InboxMessage.received_at >= since)
         async with self.sessionmaker() as session:
-            rows = await session.scalars(query)
+            inbox_id = await session.scalar(which)
+            if inbox_id is None:
+                return []
+            rows = await session.scalars(query.where(OutboxMessage.in_reply_to == inbox_id))
             return [OutboundMessage(r.text, r.language,
                                     tuple(Button(b["title"], b["payload"]) for b in r.buttons))
                     for r in rows]

@@ -75,7 +75,8 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(12), default="reply")  # reply | proactive | bulk
     priority: Mapped[int] = mapped_column(Integer, default=0)  # lower goes first
     status: Mapped[str] = mapped_column(String(12), default="pending")
-    in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("inbox_messages.id"))
+    # Indexed (0009): a redelivery finds the replies to one message by it.
+    in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("inbox_messages.id"), index=True)
     provider_id: Mapped[str | None] = mapped_column(String(128), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(200))
