@@ -23,11 +23,11 @@ log = logging.getLogger("prottasha.casework")
 
 async def facts_for(session: AsyncSession, message: InboundMessage, contact_id: int | None,
                     today: date) -> Facts:
-    ticket = await tickets.open_ticket_for(session, contact_id) if contact_id else None
+    ticket, reference = await tickets.open_ticket_and_free_reference(session, contact_id)
     sender = e164(message.user_id) if message.channel in PHONE_CHANNELS else None
     return Facts(today=today, sender_phone=sender,
                  open_ticket=TicketInfo(ticket.reference, ticket.status) if ticket else None,
-                 new_reference=tickets.new_reference(),
+                 new_reference=reference,
                  responders=await oncall.anyone(session))
 
 
