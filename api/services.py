@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from api.settings import Settings
 from api.webhooks import Channels, build_channels
 from api.worker import OutboxWorker
-from bot import jobs
+from bot import jobs, metrics
 from bot.flood import Flood
 from bot.render import Resources
 from bot.service import Conversations
@@ -81,10 +81,12 @@ class Services:
     limiter: Limiter = field(default_factory=MemoryLimiter)
     channels: Channels = field(default_factory=Channels)
     outbox_wake: asyncio.Event = field(default_factory=asyncio.Event)
+    deferred_wake: asyncio.Event = field(default_factory=asyncio.Event)
     _outbox_stop: asyncio.Event = field(default_factory=asyncio.Event)
     _outbox_task: asyncio.Task[None] | None = None
     _jobs_task: asyncio.Task[None] | None = None
     _recovery_task: asyncio.Task[None] | None = None
+    _deferred_task: asyncio.Task[None] | None = None
 
     @classmethod
     async def start(cls, settings: Settings, *, migrate: bool = True, nlu: Any = None) -> Services:
@@ -109,7 +111,8 @@ class Services:
                       window=settings.sender_rate_window, burst_seconds=settings.burst_seconds)
         conversations = Conversations(sessionmaker=sessionmaker, nlu=nlu, resources=resources,
                                       store=store, flood=flood,
-                                      abandoned=timedelta(seconds=settings.inbox_lease_seconds))
+                                      abandoned=timedelta(seconds=settings.inbox_lease_seconds),
+                                      backlog_limit=settings.webhook_backlog_limit)
         services = cls(settings, engine, sessionmaker, redis, nlu, resources, conversations,
                        limiter=limiter)
         desk = StaffDesk(sessionmaker=sessionmaker, resources=resources)
@@ -144,6 +147,25 @@ class Services:
         a process with the NLU can: the separate outbox worker has none)."""
         if self._recovery_task is None:
             self._recovery_task = asyncio.create_task(self._recover(self._outbox_stop))
+        if self._deferred_task is None:
+            self._deferred_task = asyncio.create_task(self._drain_deferred(self._outbox_stop))
+
+    def wake_deferred(self) -> None:
+        """Messages were deferred in a backlog: take their turns as soon as there is time."""
+        self.deferred_wake.set()
+
+    async def _drain_deferred(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.deferred_wake.clear()
+            try:
+                while await self.conversations.drain_deferred():
+                    self.wake_outbox()
+                metrics.DEFERRED_WAITING.set(await self.conversations.deferred_waiting())
+            except Exception:  # e.g. the database restarting: tried again next round
+                log.exception("deferred_failed")
+            # Other processes defer too: look again now and then even when not woken.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.deferred_wake.wait(), timeout=1.0)
 
     async def _recover(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -168,9 +190,11 @@ class Services:
 
     async def close(self) -> None:
         self._outbox_stop.set()
-        if self._recovery_task is not None:
-            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(self._recovery_task, timeout=10)
+        self.deferred_wake.set()
+        for task in (self._recovery_task, self._deferred_task):
+            if task is not None:
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(task, timeout=10)
         if self._jobs_task is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(self._jobs_task, timeout=10)

@@ -1,6 +1,6 @@
 """Prometheus metrics of the conversation (exposed by the API at /metrics)."""
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 MESSAGES_IN = Counter("prottasha_messages_in_total", "Inbound messages", ["channel"])
 MESSAGES_OUT = Counter("prottasha_messages_out_total", "Outbound messages", ["channel"])
@@ -16,3 +16,8 @@ REPLY_LATENCY = Histogram(
     ["channel"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+IN_FLIGHT = Gauge("prottasha_messages_in_flight", "Messages being handled in this process now")
+DEFERRED = Counter("prottasha_deferred_total",
+                   "Messages answered later through the outbox because of a backlog", ["channel"])
+DEFERRED_WAITING = Gauge("prottasha_deferred_waiting",
+                         "Deferred messages waiting for their turn (all processes)")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -52,6 +52,7 @@ class Handled:
     inbox_id: int | None = None
     inline: list[OutboundMessage] = field(default_factory=list)  # for the caller's own answer
     queued: int = 0  # pieces left to the outbox worker
+    deferred: bool = False  # stored, to be answered through the outbox (`drain_deferred`)
 
 
 def state_key(contact_id: int) -> tuple[str, str]:
@@ -69,9 +70,11 @@ class Conversations:
 
     def __init__(self, *, sessionmaker: async_sessionmaker, nlu: Parser, resources: Resources,
                  store: StateStore, flood: Flood | None = None,
-                 abandoned: timedelta = ABANDONED) -> None:
+                 abandoned: timedelta = ABANDONED, backlog_limit: int | None = None) -> None:
         self.sessionmaker = sessionmaker
         self.abandoned = abandoned
+        self.backlog_limit = backlog_limit  # None: never defer
+        self.in_flight = 0
         self.flood = flood
         self.nlu = nlu
         self.resources = resources
@@ -82,11 +85,25 @@ class Conversations:
             weakref.WeakValueDictionary())
 
     async def handle(self, message: InboundMessage, *, inline: bool = True,
-                     plan: Plan | None = None) -> Handled:
+                     plan: Plan | None = None, may_defer: bool = False) -> Handled:
         """Handle one message; `inline` replies are delivered by the caller (HTTP response).
 
         A channel's `plan` decides per turn what goes back inline and what the outbox sends.
+        A channel whose provider times out (Twilio) `may_defer` the turn in a backlog.
         """
+        if may_defer and self._backlogged(message):
+            return await self._defer(message, person_key(message.user_id))
+        # Counted from arrival: under load most of a message's time is spent waiting for a
+        # database connection, before its turn proper.
+        self.in_flight += 1
+        metrics.IN_FLIGHT.inc()
+        try:
+            return await self._handle(message, plan or _everything(inline))
+        finally:
+            self.in_flight -= 1
+            metrics.IN_FLIGHT.dec()
+
+    async def _handle(self, message: InboundMessage, plan: Plan) -> Handled:
         started = time.perf_counter()
         user_hash = person_key(message.user_id)
         link: contacts.Link | None = None
@@ -108,8 +125,67 @@ class Conversations:
             log.info("duplicate", extra={"channel": message.channel})
             return Handled(replies=[], duplicate=True)
         metrics.MESSAGES_IN.labels(message.channel).inc()
-        return await self._turn(message, user_hash, inbox_id, plan or _everything(inline),
-                                started, link)
+        return await self._turn(message, user_hash, inbox_id, plan, started, link)
+
+    def _backlogged(self, message: InboundMessage) -> bool:
+        """Too many turns in hand to answer this one in time, and it is not from a person in
+        danger (whose answer never waits: the detector costs a fraction of a millisecond)."""
+        return (self.backlog_limit is not None and self.in_flight >= self.backlog_limit
+                and not self.resources.danger.assess(message.text).urgent)
+
+    async def _defer(self, message: InboundMessage, user_hash: str) -> Handled:
+        """Store the message to be answered shortly through the outbox (a redelivery of it is
+        a duplicate, as for any stored message)."""
+        async with self.sessionmaker() as session:
+            inbox_id = await session.scalar(
+                dialect_insert(session, InboxMessage)
+                .values(channel=message.channel,
+                        provider_id=inbox_key(message.channel, message.provider_id),
+                        user_hash=user_hash, text=message.text, address=message.user_id,
+                        status="deferred")
+                .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
+                .returning(InboxMessage.id))
+            await session.commit()
+        if inbox_id is None:
+            metrics.DUPLICATES.labels(message.channel).inc()
+            return Handled(replies=[], duplicate=True)
+        metrics.MESSAGES_IN.labels(message.channel).inc()
+        metrics.DEFERRED.labels(message.channel).inc()
+        log.info("deferred", extra={"channel": message.channel})
+        return Handled(replies=[], inbox_id=inbox_id, deferred=True)
+
+    async def drain_deferred(self, limit: int = 20) -> int:
+        """Take the turns of deferred messages, oldest first, replies through the outbox.
+        Each is claimed by one UPDATE (several processes drain at once) that makes it an
+        ordinary waiting message: should this process die mid-turn, the recovery sweep
+        answers it. One at a time, so one person's messages keep their order."""
+        now = utcnow()
+        async with self.sessionmaker() as session:
+            oldest = (select(InboxMessage.id).where(InboxMessage.status == "deferred")
+                      .order_by(InboxMessage.id).limit(limit))
+            if session.get_bind().dialect.name == "postgresql":
+                oldest = oldest.with_for_update(skip_locked=True)
+            claimed = list(await session.execute(
+                update(InboxMessage)
+                .where(InboxMessage.id.in_(oldest.scalar_subquery()),
+                       InboxMessage.status == "deferred")
+                .values(status="received", received_at=now)
+                .returning(InboxMessage.id, InboxMessage.channel, InboxMessage.address,
+                           InboxMessage.text, InboxMessage.user_hash)
+                .execution_options(synchronize_session=False)))
+            await session.commit()
+        for row in sorted(claimed, key=lambda r: r.id):
+            message = InboundMessage(row.channel, row.address or "", row.text,
+                                     f"deferred-{row.id}")
+            await self._turn(message, row.user_hash, row.id, _everything(False),
+                             time.perf_counter())
+        return len(claimed)
+
+    async def deferred_waiting(self) -> int:
+        async with self.sessionmaker() as session:
+            return int(await session.scalar(
+                select(func.count()).select_from(InboxMessage)
+                .where(InboxMessage.status == "deferred")) or 0)
 
     async def recover(self, limit: int = 50) -> int:
         """Answer messages that were stored but never answered because the process handling

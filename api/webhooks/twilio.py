@@ -91,7 +91,9 @@ async def _inbound(request: Request, form: dict[str, str], channel: str) -> Resp
             if channel == "sms" else whatsapp_plan)
     message = InboundMessage(channel=channel, user_id=user_id,  # type: ignore[arg-type]
                              text=text[: settings.max_text_chars], provider_id=sid)
-    handled = await services.conversations.handle(message, plan=plan)
+    handled = await services.conversations.handle(message, plan=plan, may_defer=True)
+    if handled.deferred:  # a backlog: answered shortly through the outbox
+        services.wake_deferred()
     if handled.queued:
         services.wake_outbox()
     inline = handled.inline
