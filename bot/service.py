@@ -137,14 +137,7 @@ class Conversations:
         """Store the message to be answered shortly through the outbox (a redelivery of it is
         a duplicate, as for any stored message)."""
         async with self.sessionmaker() as session:
-            inbox_id = await session.scalar(
-                dialect_insert(session, InboxMessage)
-                .values(channel=message.channel,
-                        provider_id=inbox_key(message.channel, message.provider_id),
-                        user_hash=user_hash, text=message.text, address=message.user_id,
-                        status="deferred")
-                .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
-                .returning(InboxMessage.id))
+            inbox_id = await _insert_inbound(session, message, user_hash, status="deferred")
             await session.commit()
         if inbox_id is None:
             metrics.DUPLICATES.labels(message.channel).inc()
@@ -253,13 +246,7 @@ class Conversations:
         """Store the message and link its sender to a contact, in one transaction: (inbox id,
         link), or None when a message with this provider id is stored already."""
         async with self.sessionmaker() as session:
-            inbox_id = await session.scalar(
-                dialect_insert(session, InboxMessage)
-                .values(channel=message.channel,
-                        provider_id=inbox_key(message.channel, message.provider_id),
-                        user_hash=user_hash, text=message.text, address=message.user_id)
-                .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
-                .returning(InboxMessage.id))
+            inbox_id = await _insert_inbound(session, message, user_hash)
             if inbox_id is None:
                 return None
             link = await contacts.link(session, channel=message.channel, user_hash=user_hash,
@@ -434,6 +421,18 @@ class Conversations:
 
 def _everything(inline: bool) -> Plan:
     return lambda replies: [Piece(r, inline) for r in replies]
+
+
+async def _insert_inbound(session: Any, message: InboundMessage, user_hash: str, *,
+                          status: str = "received") -> int | None:
+    """Store an inbound message: its id, or None when one with its provider id is stored."""
+    return await session.scalar(
+        dialect_insert(session, InboxMessage)
+        .values(channel=message.channel,
+                provider_id=inbox_key(message.channel, message.provider_id),
+                user_hash=user_hash, text=message.text, address=message.user_id, status=status)
+        .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
+        .returning(InboxMessage.id))
 
 
 def _phone(message: InboundMessage) -> str | None:
