@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -94,13 +93,19 @@ def test_bad_input_falls_back(nlu_model: BuiltinNLU, text: str) -> None:
     assert result["intent"]["name"] == FALLBACK
 
 
-def test_very_long_and_mixed_input_is_safe_and_fast(nlu_model: BuiltinNLU) -> None:
+def test_very_long_and_mixed_input_is_safe_and_bounded(nlu_model: BuiltinNLU) -> None:
+    """Only the first MAX_CHARS are read, so a huge message costs no more than a long one.
+
+    Speed itself is measured in bench/nlu_bench.py, not here: a timing on a shared CI
+    machine says little (an earlier timed version of this test failed on a stalled runner).
+    """
     text = "ami saudi jabo কিভাবে visa 😀 " * 400 + "x" * 2000
-    started = time.perf_counter()
     result = nlu_model.parse(text)
-    assert time.perf_counter() - started < 0.5
     check_shape(result, text)
     assert all(e["end"] <= len(text) for e in result["entities"])
+    longer = nlu_model.parse(text + " dubai theke taka pathabo" * 5000)
+    assert longer["intent"] == result["intent"]
+    assert longer["entities"] == result["entities"]
 
 
 async def test_aparse_is_parse(nlu_model: BuiltinNLU) -> None:
