@@ -63,11 +63,17 @@ async def claim(session: AsyncSession, *, limit: int = 20, lease_seconds: float 
     choice = (select(OutboxMessage.id).where(ready)
               .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
-        choice = choice.with_for_update(skip_locked=True)
+        # In a CTE, run once. As a plain `IN (subquery)` PostgreSQL may rescan the subquery for
+        # each row it updates, and every rescan, no longer seeing the rows just claimed, locks
+        # the next ones: one claim took the whole queue, not `limit` rows.
+        picked = choice.with_for_update(skip_locked=True).cte("picked")
+        chosen = OutboxMessage.id.in_(select(picked.c.id))
+    else:
+        chosen = OutboxMessage.id.in_(choice.scalar_subquery())
     # `ready` again in the outer WHERE: on SQLite a row claimed meanwhile no longer matches.
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(choice.scalar_subquery()), ready)
+        .where(chosen, ready)
         .values(status="sending", claim_token=token, claimed_at=now,
                 attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False))

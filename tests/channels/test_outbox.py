@@ -216,3 +216,15 @@ async def test_simultaneous_web_chat_polls_hand_each_message_over_once(database_
         {f"reply {i}": "sent" for i in range(4)}
     assert all(r.claim_token is None for r in rows)
     assert [r.status for r in rows if r.user_hash == "someone-else"] == ["pending"]
+
+
+async def test_a_claim_takes_no_more_than_its_limit(sessions: Any) -> None:
+    """PostgreSQL once rescanned the claim's subquery for each row it updated and took the
+    whole queue: a campaign's 100,000 messages would sit with one worker past their lease."""
+    await add(sessions, 12, kind="bulk")
+    async with sessions() as session:
+        first = await claim(session, limit=5)
+    async with sessions() as session:
+        second = await claim(session, limit=5)
+    assert len(first) == 5 and len(second) == 5
+    assert not {r.id for r in first} & {r.id for r in second}
