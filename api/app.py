@@ -17,7 +17,7 @@ from sqlalchemy import text
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import dashboard, errors, exports, logs, tickets, webchat, webhooks
+from api import campaigns, dashboard, errors, exports, logs, tickets, webchat, webhooks
 from api.services import Services
 from api.settings import Settings, get_settings
 
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, nlu: Any = None) -> FastAPI:
     app.include_router(webchat.router)
     app.include_router(webhooks.router)
     app.include_router(tickets.router)
+    app.include_router(campaigns.router)
     app.include_router(exports.router)
     dashboard.install(app)
     app.mount("/static", StaticFiles(directory=webchat.STATIC), name="static")

@@ -7,25 +7,28 @@ import asyncio
 import logging
 import math
 import uuid
-from collections.abc import Mapping
-from datetime import timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from referral import contacts, outbox
+from referral.campaigns import quiet
 from referral.models import OutboxMessage, utcnow
 from referral.outbox import SendError
 from referral.ratelimit import Limiter
 
 log = logging.getLogger("prottasha.worker")
+BULK = "bulk"  # campaign messages: at most once, and never at night where the person is
 
 
 class OutboxWorker:
     def __init__(self, *, sessionmaker: async_sessionmaker, senders: Mapping[str, Any],
                  limiter: Limiter, caps: Mapping[str, float] | None = None, batch: int = 20,
                  lease_seconds: float = 120.0, max_attempts: int = 6,
-                 backoff_seconds: float = 5.0, backoff_max_seconds: float = 900.0) -> None:
+                 backoff_seconds: float = 5.0, backoff_max_seconds: float = 900.0,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.sessionmaker = sessionmaker
         self.senders = senders
         self.limiter = limiter
@@ -36,14 +39,33 @@ class OutboxWorker:
         self.backoff_seconds = backoff_seconds
         self.backoff_max_seconds = backoff_max_seconds
         self.name = uuid.uuid4().hex[:8]
+        self.clock = clock  # injected by tests of quiet hours
+        self._swept: datetime | None = None
 
     async def drain_once(self) -> int:
         """Claim one batch and send it; the number of messages claimed."""
+        now = self.clock()
         async with self.sessionmaker() as session:
-            rows = await outbox.claim(session, limit=self.batch, lease_seconds=self.lease_seconds)
-        for row in rows:
+            if self._swept is None or (now - self._swept).total_seconds() > self.lease_seconds / 4:
+                self._swept = now
+                if lost := await outbox.interrupted(session, now=now,
+                                                    lease_seconds=self.lease_seconds):
+                    log.warning("outbox_interrupted", extra={"count": lost, "worker": self.name})
+            rows = await outbox.claim(session, limit=self.batch, lease_seconds=self.lease_seconds,
+                                      now=now)
+        for i, row in enumerate(rows):
+            if row.kind == BULK and i and await self._overtaken(rows[i:]):
+                break
             await self._deliver(row)
         return len(rows)
+
+    async def _overtaken(self, rest: list[OutboxMessage]) -> bool:
+        """A reply waits behind a campaign's batch: give the rest of the batch back."""
+        async with self.sessionmaker() as session:
+            if not await outbox.more_urgent_waiting(session, rest[0].priority, self.clock()):
+                return False
+            await outbox.release(session, rest)
+        return True
 
     async def run(self, stop: asyncio.Event, wake: asyncio.Event, idle: float = 2.0) -> None:
         """Drain until `stop`; sleep when idle until `wake` or `idle` seconds pass."""
@@ -72,12 +94,20 @@ class OutboxWorker:
         if row.attempts > self.max_attempts:  # claimed again and again by workers that died
             await self._finish(row, "failed", error="too many attempts")
             return
+        if row.quiet_tz and (morning := quiet.next_allowed(self.clock(), row.quiet_tz)):
+            async with self.sessionmaker() as session:  # night where they are: wait for 08:00
+                await outbox.release(session, [row], until=morning)
+            return
         if row.kind != "reply":
             async with self.sessionmaker() as session:
                 if await contacts.opted_out(session, channel=row.channel, user_hash=row.user_hash):
                     await self._finish(row, "skipped", error="opted out")
                     return
         await self._pace(row.channel)
+        if row.kind == BULK:
+            async with self.sessionmaker() as session:
+                if not await outbox.dispatch(session, row):  # cancelled meanwhile
+                    return
         try:
             provider_id = await sender.send(row)
         except SendError as exc:
@@ -98,7 +128,7 @@ class OutboxWorker:
             delay = min(self.backoff_max_seconds, self.backoff_seconds * 2 ** (row.attempts - 1))
             delay = max(delay, exc.retry_after or 0)
             await self._finish(row, "pending", error=exc.code,
-                               retry_at=utcnow() + timedelta(seconds=delay))
+                               retry_at=self.clock() + timedelta(seconds=delay))
             return
         await self._finish(row, "failed", error=exc.code)
 

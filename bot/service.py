@@ -250,7 +250,7 @@ class Conversations:
             if inbox_id is None:
                 return None
             link = await contacts.link(session, channel=message.channel, user_hash=user_hash,
-                                       phone=_phone(message))
+                                       phone=_phone(message), address=message.user_id)
             await session.commit()
             return inbox_id, link
 
@@ -296,7 +296,7 @@ class Conversations:
         """Make sure the person has a contact (for a message stored earlier)."""
         async with self.sessionmaker() as session:
             link = await contacts.link(session, channel=message.channel, user_hash=user_hash,
-                                       phone=_phone(message))
+                                       phone=_phone(message), address=message.user_id)
             await session.commit()
             return link
 
@@ -322,6 +322,11 @@ class Conversations:
                                  inbox_id=inbox_id)
             if facts.open_ticket is not None and not turn.state.flow:
                 await casework.relay(session, message, contact_id, inbox_id, self.resources)
+            profile = _profile(turn.state, parse)
+            if profile != turn.state.profile:
+                await contacts.remember(session, contact_id, language=profile[0],
+                                        district=profile[1])
+                turn.state.profile = profile
             await self.store.save(session, key, turn.state)
             await session.execute(
                 update(InboxMessage).where(InboxMessage.id == inbox_id).values(
@@ -433,6 +438,22 @@ async def _insert_inbound(session: Any, message: InboundMessage, user_hash: str,
                 user_hash=user_hash, text=message.text, address=message.user_id, status=status)
         .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
         .returning(InboxMessage.id))
+
+
+def _profile(state: State, parse: dict[str, Any]) -> list[str | None]:
+    """[language, district] for campaign segments: the variety the person writes (Banglish
+    when they type Bangla in Latin letters) and their district."""
+    written = parse.get("language")
+    before = (state.profile or [None])[0]
+    # "ok" or "1" in Latin letters says nothing about the script: only Bangla script undoes it.
+    latin = written == "banglish" or (before == "banglish" and written != "bn")
+    if state.lang_explicit and state.lang == "en":
+        language = "en"  # they asked for English
+    elif latin:
+        language = "banglish"  # whatever we reply in (SMS_BANGLISH_REPLY), they read Bangla
+    else:
+        language = state.lang or written
+    return [language, state.district]
 
 
 def _phone(message: InboundMessage) -> str | None:

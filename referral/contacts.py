@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import phonenumbers
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from referral.crypto import lookup_hash
+from referral.crypto import EncryptedText, lookup_hash
 from referral.db import dialect_insert
 from referral.models import Contact, ContactChannel, utcnow
 
@@ -41,16 +41,18 @@ class Link:
 
 
 async def link(session: AsyncSession, *, channel: str, user_hash: str,
-               phone: str | None = None) -> Link:
+               phone: str | None = None, address: str | None = None) -> Link:
     """The channel address of a person, created with its contact on first contact.
 
     Statements rather than ORM objects, and INSERT ... ON CONFLICT rather than savepoints: this
-    runs for every message, and a known address costs one round trip, a new person three."""
+    runs for every message, and a known address costs one round trip, a new person three.
+    `address` (where to write to them) is kept once, for a campaign's first message."""
     now = utcnow()
+    keep = bindparam("address", address, type_=EncryptedText())
     seen = (await session.execute(
         update(ContactChannel)
         .where(ContactChannel.channel == channel, ContactChannel.user_hash == user_hash)
-        .values(last_seen_at=now)
+        .values(last_seen_at=now, address=func.coalesce(ContactChannel.address, keep))
         .returning(ContactChannel.contact_id, ContactChannel.opted_out))).first()
     if seen is not None:
         return Link(seen.contact_id, bool(seen.opted_out), new=False)
@@ -58,7 +60,7 @@ async def link(session: AsyncSession, *, channel: str, user_hash: str,
     linked = await session.scalar(
         dialect_insert(session, ContactChannel)
         .values(channel=channel, user_hash=user_hash, contact_id=contact_id, opted_out=False,
-                last_seen_at=now)
+                last_seen_at=now, address=address)
         .on_conflict_do_nothing(index_elements=["channel", "user_hash"])
         .returning(ContactChannel.contact_id))
     if linked is None:  # another process linked the same address a moment ago
@@ -101,3 +103,10 @@ async def opted_out(session: AsyncSession, *, channel: str, user_hash: str) -> b
         select(ContactChannel.opted_out)
         .where(ContactChannel.channel == channel, ContactChannel.user_hash == user_hash))
     return bool(value)
+
+
+async def remember(session: AsyncSession, contact_id: int, *, language: str | None,
+                   district: str | None) -> None:
+    """What a conversation showed about a person, for campaign segments (the caller commits)."""
+    await session.execute(update(Contact).where(Contact.id == contact_id)
+                          .values(language=language, district=district))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import String, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from referral.campaigns.models import CampaignRecipient
 from referral.casework import ConsentRecord, Screening, Ticket, TicketEvent
 from referral.models import Contact, ContactChannel, ConversationState, InboxMessage, OutboxMessage, utcnow
 
@@ -52,6 +53,8 @@ async def erase(session: AsyncSession, *, contact_id: int | None, channel: str,
                               .values(answers=None, contact_id=None))
         await session.execute(update(ConsentRecord).where(ConsentRecord.contact_id == contact_id)
                               .values(contact_id=None, withdrawn_at=now))
+        await session.execute(delete(CampaignRecipient)
+                              .where(CampaignRecipient.contact_id == contact_id))
         await session.execute(delete(ContactChannel).where(ContactChannel.contact_id == contact_id))
         await session.execute(delete(Contact).where(Contact.id == contact_id))
     await session.execute(delete(OutboxMessage).where(OutboxMessage.user_hash.in_(hashes)))

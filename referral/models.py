@@ -86,6 +86,10 @@ class OutboxMessage(Base):
     available_at: Mapped[datetime | None] = mapped_column()
     claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column()
+    # Added in 0010 (campaigns): the campaign a bulk message belongs to, and the time zone whose
+    # night it must not be sent in (None: no quiet hours).
+    campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    quiet_tz: Mapped[str | None] = mapped_column(String(40))
 
 
 # -- channels (issue 5): one person across channels, opt-out, outbox claims ----------------------
@@ -100,6 +104,10 @@ class Contact(Base):
     phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     phone: Mapped[str | None] = mapped_column(EncryptedText())  # E.164
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What a campaign's segment is chosen by (0010), learnt in conversation: the variety the
+    # person writes (bn, en, banglish) and their district. Not identifying on their own.
+    language: Mapped[str | None] = mapped_column(String(10), index=True)
+    district: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class ContactChannel(Base):
@@ -113,3 +121,6 @@ class ContactChannel(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out_at: Mapped[datetime | None] = mapped_column()
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where to reach the person first (0010): a campaign starts the conversation, so it needs
+    # the address that the inbox forgets once a message is answered. Erased with the row.
+    address: Mapped[str | None] = mapped_column(EncryptedText())

@@ -105,6 +105,59 @@ async def finish(session: AsyncSession, row: OutboxMessage, *, status: str,
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def dispatch(session: AsyncSession, row: OutboxMessage) -> bool:
+    """Mark a bulk message as being handed to the provider, just before it is (commits).
+
+    False when it was cancelled or taken over meanwhile: then it must not go. A worker killed
+    after this mark leaves the row `dispatching`, which is never claimed again: whether the
+    provider got it is unknown, and a campaign message may go once or not at all, never twice
+    (`interrupted` settles such rows)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == row.claim_token,
+               OutboxMessage.status == "sending")
+        .values(status="dispatching").execution_options(synchronize_session=False))
+    await session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def interrupted(session: AsyncSession, *, now: datetime, lease_seconds: float) -> int:
+    """Bulk messages whose worker died while handing them over become `unknown` (commits)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "dispatching",
+               OutboxMessage.claimed_at < now - timedelta(seconds=lease_seconds))
+        .values(status="unknown", claim_token=None, last_error="interrupted while sending")
+        .execution_options(synchronize_session=False))
+    await session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release(session: AsyncSession, rows: list[OutboxMessage], *,
+                  until: datetime | None = None) -> None:
+    """Give claimed rows back unsent, without counting the claim as an attempt (commits):
+    a campaign message held for the recipient's morning, or left for a reply to overtake."""
+    for row in rows:
+        values: dict[str, Any] = {"status": "pending", "claim_token": None,
+                                  "attempts": OutboxMessage.attempts - 1}
+        if until is not None:
+            values["available_at"] = until
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == row.claim_token,
+                   OutboxMessage.status == "sending")
+            .values(**values).execution_options(synchronize_session=False))
+    await session.commit()
+
+
+async def more_urgent_waiting(session: AsyncSession, priority: int, now: datetime) -> bool:
+    """Is a message of better priority than `priority` ready (a reply behind a campaign)?"""
+    found = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.priority < priority,
+                                       _ready(now, timedelta(days=3650))).limit(1))
+    return found is not None
+
+
 ERASURE = "erasure"  # the kind of the reply that confirms an erasure
 
 # Delivery reports can arrive out of order: a late "sent" must not undo "delivered".

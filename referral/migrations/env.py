@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from referral import casework, oncall  # noqa: F401  (registers the case tables)
+from referral.campaigns import models as _campaigns  # noqa: F401
 from referral.db import STARTUP_LOCK, make_engine
 from referral.models import Base
 

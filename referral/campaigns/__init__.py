@@ -1,0 +1,1 @@
+"""Awareness campaigns: who is in a segment, the plan that goes to the outbox, quiet hours."""

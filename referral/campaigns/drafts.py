@@ -1,0 +1,128 @@
+"""Writing a campaign, with the rules every way in (REST, dashboard, CLI) shares: who may
+address whom, and what a valid campaign is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral.campaigns.models import Campaign
+from referral.campaigns.segments import LANGUAGES, PUSH_CHANNELS, Segment
+from referral.casework import District, StaffUser
+from referral.errors import Forbidden, Invalid, NotFound
+
+MAX_TEXT = 1000  # characters of one language version (Twilio takes 1,600 with the footer)
+HOME = ZoneInfo("Asia/Dhaka")
+
+
+async def centre_districts(session: AsyncSession, centre_id: str | None) -> set[str]:
+    rows = await session.scalars(select(District.name).where(District.centre_id == centre_id))
+    return set(rows)
+
+
+async def check_may_address(session: AsyncSession, user: StaffUser | None,
+                            segment: Segment) -> None:
+    """Admins (and the CLI, user None) may address anyone; a manager only people in their own
+    centre's districts, named in the segment; organizers run no campaigns."""
+    if user is None or user.role == "admin":
+        return
+    if user.role != "manager":
+        raise Forbidden("only admins and managers run campaigns")
+    own = await centre_districts(session, user.centre_id)
+    if not segment.districts:
+        raise Forbidden("a manager's campaign names the districts of their own centre")
+    if outside := sorted(set(segment.districts) - own):
+        raise Forbidden(f"not districts of your centre: {', '.join(outside)}")
+
+
+async def segment_from(session: AsyncSession, data: dict[str, Any]) -> Segment:
+    """A valid segment from JSON, districts spelt as the reference data spells them."""
+    if not isinstance(data, dict):
+        raise Invalid("segment must be an object")
+    for key in ("languages", "districts", "channels", "topics", "countries"):
+        value = data.get(key)
+        if value is not None and not (isinstance(value, list)
+                                      and all(isinstance(v, str) for v in value)):
+            raise Invalid(f"segment.{key} must be a list of strings")
+    if data.get("registered") not in (None, True, False):
+        raise Invalid("segment.registered must be true or false")
+    if bad := sorted(set(data.get("languages") or ()) - set(LANGUAGES)):
+        raise Invalid(f"unknown languages: {', '.join(bad)} (bn, en, banglish)")
+    if bad := sorted(set(data.get("channels") or ()) - set(PUSH_CHANNELS)):
+        raise Invalid(f"unknown channels: {', '.join(bad)} ({', '.join(PUSH_CHANNELS)})")
+    known = {name.lower(): name for name in await session.scalars(select(District.name))}
+    districts = []
+    for name in data.get("districts") or ():
+        if name.strip().lower() not in known:
+            raise Invalid(f"unknown district: {name}")
+        districts.append(known[name.strip().lower()])
+    try:
+        return Segment.from_dict({**data, "districts": districts})
+    except (TypeError, ValueError) as exc:
+        raise Invalid(f"segment: {exc}") from exc
+
+
+def messages_from(data: Any) -> dict[str, str]:
+    if not isinstance(data, dict):
+        raise Invalid("messages must be an object with bn and en texts")
+    out: dict[str, str] = {}
+    for lang in ("bn", "en", "banglish"):
+        text = data.get(lang)
+        if text is None and lang == "banglish":
+            continue
+        if not isinstance(text, str) or not text.strip():
+            raise Invalid(f"messages.{lang} must be a text")
+        if len(text) > MAX_TEXT:
+            raise Invalid(f"messages.{lang} is longer than {MAX_TEXT} characters")
+        out[lang] = text.strip()
+    if extra := sorted(set(data) - {"bn", "en", "banglish"}):
+        raise Invalid(f"unknown message languages: {', '.join(extra)}")
+    return out
+
+
+def send_time(value: Any) -> datetime | None:
+    """ISO-8601; a time without a zone is Bangladesh time, as staff mean it."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise Invalid("send_at must be an ISO-8601 time, e.g. 2027-01-15T10:00+06:00") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=HOME)
+
+
+async def create(session: AsyncSession, user: StaffUser | None, *, name: str,
+                 segment: dict[str, Any], messages: Any, send_at: Any = None,
+                 quiet_hours: bool = True) -> Campaign:
+    """A draft campaign (the caller commits); nothing is sent."""
+    if not isinstance(name, str) or not name.strip() or len(name) > 120:
+        raise Invalid("name must be a text of 1 to 120 characters")
+    chosen = await segment_from(session, segment or {})
+    await check_may_address(session, user, chosen)
+    campaign = Campaign(name=name.strip(), segment=chosen.to_dict(),
+                        messages=messages_from(messages), send_at=send_time(send_at),
+                        quiet_hours=bool(quiet_hours), state="draft",
+                        created_by=user.id if user else None)
+    session.add(campaign)
+    await session.flush()
+    return campaign
+
+
+async def get(session: AsyncSession, user: StaffUser | None, campaign_id: int) -> Campaign:
+    """A campaign the user may see: admins all, managers those within their centre."""
+    campaign = await session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("no such campaign")
+    if user is not None and user.role != "admin":
+        try:
+            await check_may_address(session, user, Segment.from_dict(campaign.segment))
+        except Forbidden as exc:
+            raise NotFound("no such campaign") from exc
+    return campaign
