@@ -447,6 +447,7 @@ def _profile(state: State, parse: dict[str, Any]) -> list[str | None]:
     before = (state.profile or [None])[0]
     # "ok" or "1" in Latin letters says nothing about the script: only Bangla script undoes it.
     latin = written == "banglish" or (before == "banglish" and written != "bn")
+    language: str | None
     if state.lang_explicit and state.lang == "en":
         language = "en"  # they asked for English
     elif latin:
