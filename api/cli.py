@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from api.cli_campaigns import app as campaign_app
 from api.cli_channels import telegram_app, worker
 from api.cli_content import app as content_app
 from api.cli_nlu import app as nlu_app
@@ -27,6 +28,7 @@ app.add_typer(content_app, name="content")
 app.add_typer(users_app, name="users")
 app.add_typer(telegram_app, name="telegram")
 app.add_typer(oncall_app, name="oncall")
+app.add_typer(campaign_app, name="campaign")
 nlu_app.command("evaluate-safety")(evaluate_safety)
 app.command()(worker)
 console = Console()
