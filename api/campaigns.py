@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -44,10 +44,19 @@ class CampaignIn(BaseModel):
     messages: Messages
     send_at: datetime | None = Field(None, description="ISO-8601; without a zone: Bangladesh")
     quiet_hours: bool = True
+    kind: Literal["broadcast", "drip", "quiz"] = "broadcast"
+    steps: list[dict[str, Any]] | None = Field(
+        None, description='drip: [{"day": 3, "messages": {"bn", "en", "banglish"?}}]; quiz: '
+                          '[{"bn", "en", "banglish"?, "options": 3, "answer": "2"}]')
+    topic: str | None = Field(None, description='a content topic: "reply 1 for more" shows it')
 
 
 def composer(request: Request, campaign: Campaign) -> Composer:
-    return Composer(campaign.messages, request.app.state.services.resources.catalogs)
+    return Composer.for_campaign(campaign, request.app.state.services.resources.catalogs)
+
+
+def known_topics(request: Request) -> set[str]:
+    return {topic_id for topic_id, _ in request.app.state.services.resources.library.topics}
 
 
 async def to_json(db: AsyncSession, request: Request, campaign: Campaign) -> dict[str, Any]:
@@ -65,11 +74,13 @@ async def to_json(db: AsyncSession, request: Request, campaign: Campaign) -> dic
     progress = {k: counts[k] for k in ("sent", "failed", "skipped", "pending", "cancelled")}
     return {"id": campaign.id, "name": campaign.name,
             "status": sending.status(campaign, counts, utcnow()),
-            "segment": campaign.segment, "messages": campaign.messages,
+            "kind": campaign.kind, "segment": campaign.segment,
+            "messages": campaign.messages, "steps": campaign.steps, "topic": campaign.topic,
             "send_at": campaign.send_at, "quiet_hours": campaign.quiet_hours,
             "recipients": recipients, "estimate": estimate, "breakdown": breakdown,
             "progress": progress, "delivered": counts["delivered"],
             "previews": compose.previews(), "created_at": campaign.created_at,
+            "quiz": await sending.quiz_results(db, campaign) if campaign.kind == "quiz" else None,
             "started_at": campaign.started_at, "cancelled_at": campaign.cancelled_at}
 
 
@@ -79,7 +90,8 @@ async def create_campaign(body: CampaignIn, request: Request, user: StaffUser = 
     campaign = await drafts.create(
         db, user, name=body.name, segment=body.segment.model_dump(exclude_none=True),
         messages=body.messages.model_dump(exclude_none=True), send_at=body.send_at,
-        quiet_hours=body.quiet_hours)
+        quiet_hours=body.quiet_hours, kind=body.kind, steps=body.steps, topic=body.topic,
+        topics=known_topics(request))
     await db.commit()
     return await to_json(db, request, campaign)
 

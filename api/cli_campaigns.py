@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -29,7 +30,7 @@ def _composer(campaign: Any) -> Any:
     from bot.campaigns import Composer
     from bot.i18n import Catalogs
 
-    return Composer(campaign.messages, Catalogs())
+    return Composer.for_campaign(campaign, Catalogs())
 
 
 def _fail(exc: Any) -> typer.Exit:
@@ -57,23 +58,36 @@ def create(name: str = typer.Option(..., "--name"),
            language: list[str] = typer.Option([], "--language", help="bn, en, banglish"),
            channel: list[str] = typer.Option([], "--channel", help="sms, whatsapp, ..."),
            registered: bool = typer.Option(None, "--registered/--not-registered"),
-           topic: list[str] = typer.Option([], "--topic", help="an intent they asked about"),
+           asked_about: list[str] = typer.Option([], "--asked-about",
+                                                  help="an intent they asked about"),
            country: list[str] = typer.Option([], "--country", help="the phone's ISO region"),
            send_at: str = typer.Option(None, "--send-at", help="ISO-8601; Bangladesh time "
                                                                "when no zone is given"),
-           quiet_hours: bool = typer.Option(True, "--quiet-hours/--no-quiet-hours")) -> None:
+           quiet_hours: bool = typer.Option(True, "--quiet-hours/--no-quiet-hours"),
+           kind: str = typer.Option("broadcast", "--kind", help="broadcast, drip or quiz"),
+           steps: Path = typer.Option(None, "--steps", exists=True, dir_okay=False,
+                                      help="JSON: a drip's later messages or a quiz's "
+                                           "questions (see docs/campaigns.md)"),
+           topic: str = typer.Option(None, "--topic", help='"reply 1 for more" shows it'),
+           ) -> None:
     """Write a draft campaign and show its estimate; nothing is sent."""
+    try:
+        series = json.loads(steps.read_text(encoding="utf-8")) if steps else None
+    except ValueError as exc:
+        console.print(f"[red]{steps} is not JSON: {exc}[/red]")
+        raise typer.Exit(2) from exc
     segment: dict[str, Any] = {"districts": district, "languages": language,
-                               "channels": channel, "topics": topic, "countries": country}
+                               "channels": channel, "topics": asked_about, "countries": country}
     if registered is not None:
         segment["registered"] = registered
     messages = {"bn": bn, "en": en, **({"banglish": banglish} if banglish else {})}
     asyncio.run(_create(name, {k: v for k, v in segment.items() if v not in ([], None)},
-                        messages, send_at, quiet_hours))
+                        messages, send_at, quiet_hours,
+                        {"kind": kind, "steps": series, "topic": topic}))
 
 
 async def _create(name: str, segment: dict[str, Any], messages: dict[str, str],
-                  send_at: str | None, quiet_hours: bool) -> None:
+                  send_at: str | None, quiet_hours: bool, extra: dict[str, Any]) -> None:
     from referral.campaigns import drafts, sending
     from referral.errors import DomainError
 
@@ -81,7 +95,7 @@ async def _create(name: str, segment: dict[str, Any], messages: dict[str, str],
         try:
             campaign = await drafts.create(session, None, name=name, segment=segment,
                                            messages=messages, send_at=send_at,
-                                           quiet_hours=quiet_hours)
+                                           quiet_hours=quiet_hours, **extra)
         except DomainError as exc:
             raise _fail(exc) from exc
         await session.commit()

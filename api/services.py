@@ -178,10 +178,13 @@ class Services:
                 await asyncio.wait_for(stop.wait(), timeout=self.settings.inbox_recovery_seconds)
 
     async def run_jobs(self, stop: asyncio.Event, every: float = 60.0) -> None:
-        """Scheduled work until `stop`: escalate tickets nobody accepted in time."""
+        """Scheduled work until `stop`: escalate tickets nobody accepted in time, enrol those
+        who joined a drip campaign's segment."""
         while not stop.is_set():
             try:
                 if await jobs.escalate(self.sessionmaker, self.resources):
+                    self.wake_outbox()
+                if await jobs.enrol_drips(self.sessionmaker, self.resources):
                     self.wake_outbox()
             except Exception:  # a failed round is logged and tried again next round
                 log.exception("jobs_failed")

@@ -4,31 +4,60 @@ registering, urgent cases, requests for a person, erasure. Also the facts the di
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import alerts
+from bot.campaigns import question
 from bot.dialogue import Effect
-from bot.facts import Facts, TicketInfo
+from bot.facts import CampaignReply, Facts, TicketInfo
 from bot.messages import PHONE_CHANNELS, InboundMessage
 from bot.render import Resources
 from referral import erasure, oncall, tickets
+from referral.campaigns import sending
 from referral.casework import ConsentRecord, Screening, Ticket
 from referral.contacts import e164, phone_hash
+from referral.models import utcnow
 
 log = logging.getLogger("prottasha.casework")
 
 
 async def facts_for(session: AsyncSession, message: InboundMessage, contact_id: int | None,
-                    today: date) -> Facts:
+                    today: date, user_hash: str = "") -> Facts:
     ticket, reference = await tickets.open_ticket_and_free_reference(session, contact_id)
     sender = e164(message.user_id) if message.channel in PHONE_CHANNELS else None
+    # Only a lone number can answer a campaign: other messages cost no look-up.
+    campaign = (await _campaign_reply(session, contact_id, user_hash, message.channel)
+                if contact_id is not None and _ANSWER.match(message.text) else None)
     return Facts(today=today, sender_phone=sender,
                  open_ticket=TicketInfo(ticket.reference, ticket.status) if ticket else None,
                  new_reference=reference,
-                 responders=await oncall.anyone(session))
+                 responders=await oncall.anyone(session), campaign=campaign)
+
+
+_ANSWER = re.compile(r"^\s*[0-9০-৯]\s*[.)।]?\s*$")
+
+
+async def _campaign_reply(session: AsyncSession, contact_id: int, user_hash: str,
+                          channel: str) -> CampaignReply | None:
+    found = await sending.waiting_reply(session, contact_id, user_hash)
+    if found is None:
+        return None
+    campaign, recipient = found
+    if recipient.awaiting == "more":
+        return CampaignReply(campaign.id, "more", topic=campaign.topic)
+    steps = campaign.steps or []
+    if recipient.step >= len(steps):
+        return None
+    waiting = steps[recipient.step]
+    return CampaignReply(campaign.id, "quiz", step=recipient.step, questions=len(steps),
+                         options=int(waiting.get("options") or 0),
+                         answer=str(waiting.get("answer")), score=recipient.score,
+                         next_question=question(steps, recipient.step + 1, recipient.language,
+                                                channel))
 
 
 async def apply(session: AsyncSession, effects: list[Effect], *, message: InboundMessage,
@@ -42,6 +71,10 @@ async def apply(session: AsyncSession, effects: list[Effect], *, message: Inboun
             await _ask_for_a_person(session, effect, message, contact_id, res, facts)
         elif effect.kind == "case_district" and contact_id is not None:
             await _case_district(session, effect.data["district"], contact_id, res)
+        elif effect.kind == "campaign_reply" and contact_id is not None:
+            await sending.record_reply(session, effect.data["campaign_id"], contact_id,
+                                       step=effect.data.get("step"),
+                                       answer=effect.data.get("answer"), now=utcnow())
         elif effect.kind == "erase":
             await erasure.erase(session, contact_id=contact_id, channel=message.channel,
                                 user_hash=user_hash, keep_inbox_id=inbox_id)

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot import optout, render
 from bot.facts import Facts
-from bot.flows import register, safety
+from bot.flows import campaign, register, safety
 from bot.i18n import N_, ascii_digits
 from bot.messages import PLAIN_TEXT_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import MAIN_MENU, MORE, Rendered, Resources
@@ -105,6 +105,8 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
         return safety.respond(ctx, check)
     if state.awaiting == "safe_check" and (answer := safety.reply_to_check(text)):
         return safety.checked(ctx, answer)
+    if not in_flow and target != "action:stop" and (reply := campaign.answer(ctx, text)):
+        return reply  # a quiz answer or "1 for more", in the campaign's context
     if target is not None:
         if in_flow and not target.startswith("safe:"):
             state.flow_paused = True

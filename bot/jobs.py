@@ -1,4 +1,5 @@
-"""Scheduled work the worker runs: escalating tickets nobody accepted in time."""
+"""Scheduled work the worker runs: escalating tickets nobody accepted in time, and enrolling
+the people who joined a drip campaign's segment since the last round."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot import alerts
+from bot.campaigns import Composer
 from bot.render import Resources
 from referral import tickets
+from referral.campaigns import sending
+from referral.campaigns.models import Campaign
 from referral.casework import Ticket
 from referral.models import utcnow
 
@@ -46,3 +51,31 @@ def _aware(moment: datetime | None, now: datetime) -> datetime:
     if moment is None:
         return now
     return moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
+
+
+async def enrol_drips(sessionmaker: async_sessionmaker, res: Resources, *,
+                      now: datetime | None = None) -> int:
+    """Start each running drip series for the contacts who joined its segment since; the
+    number enrolled. Each campaign in its own transaction; a second worker doing the same at
+    once collides on the recipients' key and rolls back, so nobody is enrolled twice."""
+    now = now or utcnow()
+    enrolled = 0
+    async with sessionmaker() as session:
+        ids = list(await session.scalars(select(Campaign.id).where(
+            Campaign.kind == "drip", Campaign.state == "started")))
+    for campaign_id in ids:
+        async with sessionmaker() as session:
+            campaign = await session.get(Campaign, campaign_id)
+            if campaign is None or (campaign.send_at and _aware(campaign.send_at, now) > now):
+                continue
+            try:
+                plan = await sending.enrol(session, campaign,
+                                           Composer.for_campaign(campaign, res.catalogs), now=now)
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()
+                continue
+        enrolled += plan.recipients
+    if enrolled:
+        log.info("drip_enrolled", extra={"count": enrolled})
+    return enrolled

@@ -313,7 +313,8 @@ class Conversations:
                 await session.execute(text("SELECT pg_advisory_xact_lock(:space, :person)"),
                                       {"space": ADVISORY_SPACE, "person": contact_id})
             state = await self.store.load(session, key)
-            facts = await casework.facts_for(session, message, contact_id, date.today())
+            facts = await casework.facts_for(session, message, contact_id, date.today(),
+                                             user_hash)
             turn = respond(state=state, message=message, parse=parse, res=self.resources,
                            facts=facts)
             # Tickets, alerts and erasure commit together with the state and the replies.

@@ -3,6 +3,7 @@ address whom, and what a valid campaign is."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,11 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from referral.campaigns.models import Campaign
+from referral.campaigns.models import KINDS, Campaign
 from referral.campaigns.segments import LANGUAGES, PUSH_CHANNELS, Segment
 from referral.casework import District, StaffUser
 from referral.errors import Forbidden, Invalid, NotFound
 
+MAX_STEPS = 10
 MAX_TEXT = 1000  # characters of one language version (Twilio takes 1,600 with the footer)
 HOME = ZoneInfo("Asia/Dhaka")
 
@@ -98,18 +100,55 @@ def send_time(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=HOME)
 
 
+def steps_from(kind: Any, steps: Any) -> list[dict[str, Any]]:
+    """A drip's later messages or a quiz's questions, checked."""
+    if kind not in KINDS:
+        raise Invalid(f"kind must be one of {', '.join(KINDS)}")
+    steps = steps or []
+    if not isinstance(steps, list) or not all(isinstance(s, dict) for s in steps):
+        raise Invalid("steps must be a list of objects")
+    if kind == "broadcast":
+        if steps:
+            raise Invalid("a broadcast has no steps (a drip or a quiz has)")
+        return []
+    if not 1 <= len(steps) <= MAX_STEPS:
+        raise Invalid(f"a {kind} has 1 to {MAX_STEPS} steps")
+    if kind == "drip":
+        days = [s.get("day") for s in steps]
+        if not all(isinstance(d, int) and 1 <= d <= 365 for d in days) or days != sorted(set(days)):
+            raise Invalid("each step's day is a whole number of days from 1 to 365, increasing")
+        return [{"day": s["day"], "messages": messages_from(s.get("messages"))} for s in steps]
+    out = []
+    for n, step in enumerate(steps, 1):
+        options, answer = step.get("options"), str(step.get("answer", "")).strip()
+        if not isinstance(options, int) or not 2 <= options <= 9:
+            raise Invalid(f"question {n}: options must be a number from 2 to 9")
+        if not answer.isdigit() or not 1 <= int(answer) <= options:
+            raise Invalid(f"question {n}: answer must be one of the options, 1 to {options}")
+        texts = messages_from({k: step.get(k) for k in ("bn", "en", "banglish")
+                               if step.get(k) is not None})
+        out.append({**texts, "options": options, "answer": answer})
+    return out
+
+
 async def create(session: AsyncSession, user: StaffUser | None, *, name: str,
                  segment: dict[str, Any], messages: Any, send_at: Any = None,
-                 quiet_hours: bool = True) -> Campaign:
-    """A draft campaign (the caller commits); nothing is sent."""
+                 quiet_hours: bool = True, kind: str = "broadcast", steps: Any = None,
+                 topic: str | None = None, topics: Collection[str] | None = None) -> Campaign:
+    """A draft campaign (the caller commits); nothing is sent. `topics`: the topic ids a
+    "reply 1 for more" may point at (the content library's)."""
     if not isinstance(name, str) or not name.strip() or len(name) > 120:
         raise Invalid("name must be a text of 1 to 120 characters")
     chosen = await segment_from(session, segment or {})
     await check_may_address(session, user, chosen)
+    checked = steps_from(kind, steps)
+    if topic is not None and (kind == "quiz" or (topics is not None and topic not in topics)):
+        raise Invalid(f"unknown topic: {topic}" if kind != "quiz"
+                      else "a quiz's replies are its answers: it has no topic")
     campaign = Campaign(name=name.strip(), segment=chosen.to_dict(),
                         messages=messages_from(messages), send_at=send_time(send_at),
-                        quiet_hours=bool(quiet_hours), state="draft",
-                        created_by=user.id if user else None)
+                        quiet_hours=bool(quiet_hours), state="draft", kind=kind,
+                        steps=checked, topic=topic, created_by=user.id if user else None)
     session.add(campaign)
     await session.flush()
     return campaign

@@ -13,6 +13,9 @@ from referral.models import Base, utcnow
 # Stored: draft, started, cancelled. What a started campaign is now (scheduled, sending, done)
 # follows from its send time and its messages' progress, so it can never disagree with them.
 STATUSES = ("draft", "scheduled", "sending", "done", "cancelled")
+# broadcast: one message; drip: a series of steps days apart from when a contact joins the
+# segment (those who join later get it too); quiz: numbered questions answered by reply.
+KINDS = ("broadcast", "drip", "quiz")
 
 
 class Campaign(Base):
@@ -24,6 +27,11 @@ class Campaign(Base):
     name: Mapped[str] = mapped_column(String(120))
     segment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     messages: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # bn, en, banglish
+    kind: Mapped[str] = mapped_column(String(12), default="broadcast")
+    # drip: [{"day": 3, "messages": {...}}, ...] after the first message (day 0: `messages`);
+    # quiz: [{"bn": ..., "en": ..., "banglish": ..., "answer": "2", "options": 3}, ...]
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    topic: Mapped[str | None] = mapped_column(String(40))  # "reply 1 for more" shows this topic
     send_at: Mapped[datetime | None] = mapped_column()
     quiet_hours: Mapped[bool] = mapped_column(Boolean, default=True)
     state: Mapped[str] = mapped_column(String(12), default="draft")
@@ -42,7 +50,16 @@ class CampaignRecipient(Base):
     __tablename__ = "campaign_recipients"
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
-    contact_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Indexed: a reply looks up what its sender's latest campaign waits for.
+    contact_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     channel: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(10))
     district: Mapped[str | None] = mapped_column(String(40))
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What a reply from this person means for the campaign: "quiz" (the answer to question
+    # `step`), "more" ("1" shows the campaign's topic), or None (nothing).
+    awaiting: Mapped[str | None] = mapped_column(String(10))
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    replied_at: Mapped[datetime | None] = mapped_column()

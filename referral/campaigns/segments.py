@@ -17,6 +17,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.campaigns import quiet
+from referral.campaigns.models import CampaignRecipient
 from referral.casework import Screening
 from referral.models import Contact, ContactChannel, InboxMessage
 
@@ -83,7 +84,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def query(segment: Segment) -> Any:
+def query(segment: Segment, not_in_campaign: int | None = None) -> Any:
     cc, c = ContactChannel, Contact
     q = (select(cc.contact_id, cc.channel, cc.user_hash, cc.address, c.language, c.district,
                 c.phone)
@@ -102,6 +103,9 @@ def query(segment: Segment) -> Any:
         q = q.where(exists().where(InboxMessage.channel == cc.channel,
                                    InboxMessage.user_hash == cc.user_hash,
                                    InboxMessage.intent.in_(segment.topics)))
+    if not_in_campaign is not None:  # a drip's later runs: only those who joined since
+        q = q.where(~exists().where(CampaignRecipient.campaign_id == not_in_campaign,
+                                    CampaignRecipient.contact_id == cc.contact_id))
     if segment.seen_after:
         q = q.where(cc.last_seen_at >= segment.seen_after)
     if segment.seen_before:
@@ -110,11 +114,12 @@ def query(segment: Segment) -> Any:
     return q.order_by(cc.contact_id, cc.last_seen_at.desc(), cc.channel)
 
 
-async def members(session: AsyncSession, segment: Segment,
-                  chunk: int = 2000) -> AsyncIterator[Member]:
+async def members(session: AsyncSession, segment: Segment, *, chunk: int = 2000,
+                  not_in_campaign: int | None = None) -> AsyncIterator[Member]:
     """Everyone in the segment, once each, in contact order."""
     last: int | None = None
-    stream = await session.stream(query(segment).execution_options(yield_per=chunk))
+    stream = await session.stream(query(segment, not_in_campaign)
+                                  .execution_options(yield_per=chunk))
     async for row in stream:
         if row.contact_id == last:
             continue

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.campaigns import quiet
@@ -37,7 +37,16 @@ class Piece:
     sms_parts: int
 
 
-Compose = Callable[[Member], Piece]
+@dataclass(frozen=True)
+class Timed:
+    """A piece sent `day` days after the contact joined the campaign (0: at once)."""
+
+    day: int
+    piece: Piece
+
+
+# A recipient's messages; `awaiting` (an attribute of the composer) says what a reply means.
+Compose = Callable[[Member], list[Timed]]
 
 
 @dataclass
@@ -47,15 +56,18 @@ class Plan:
     by_language: Counter[str] = field(default_factory=Counter)
     by_channel: Counter[str] = field(default_factory=Counter)
 
-    def add(self, member: Member, piece: Piece) -> None:
+    messages: int = 0
+
+    def add(self, member: Member, pieces: list[Timed]) -> None:
         self.recipients += 1
-        self.sms_segments += piece.sms_parts
-        self.by_language[piece.language] += 1
+        self.messages += len(pieces)
+        self.sms_segments += sum(t.piece.sms_parts for t in pieces)
+        self.by_language[pieces[0].piece.language] += 1
         self.by_channel[member.channel] += 1
 
     @property
     def estimate(self) -> dict[str, int]:
-        return {"messages": self.recipients, "sms_segments": self.sms_segments}
+        return {"messages": self.messages, "sms_segments": self.sms_segments}
 
 
 class AlreadyStarted(Exception):
@@ -81,7 +93,21 @@ async def start(session: AsyncSession, campaign: Campaign, compose: Compose, *,
     if not taken.rowcount:  # type: ignore[attr-defined]
         await session.rollback()
         raise AlreadyStarted(campaign_id)
-    begin = max(now, campaign.send_at) if campaign.send_at else now
+    result = await enrol(session, campaign, compose, now=now, progress=progress)
+    await session.execute(
+        update(Campaign).where(Campaign.id == campaign_id)
+        .values(recipients=result.recipients, estimate=result.estimate)
+        .execution_options(synchronize_session=False))
+    await session.commit()
+    return result
+
+
+async def enrol(session: AsyncSession, campaign: Campaign, compose: Compose, *, now: datetime,
+                progress: Callable[[int], None] | None = None) -> Plan:
+    """Queue the campaign for everyone in its segment who is not a recipient yet (flushes;
+    the caller commits): all of them at the start, those who joined since for a drip."""
+    begin = max(now, _aware(campaign.send_at, now)) if campaign.send_at else now
+    awaiting = getattr(compose, "awaiting", None)
     result = Plan()
     outbox: list[dict[str, Any]] = []
     recipients: list[dict[str, Any]] = []
@@ -95,28 +121,34 @@ async def start(session: AsyncSession, campaign: Campaign, compose: Compose, *,
             recipients.clear()
             outbox.clear()
 
-    async for member in members(session, Segment.from_dict(campaign.segment)):
-        piece = compose(member)
-        result.add(member, piece)
+    segment = Segment.from_dict(campaign.segment)
+    async for member in members(session, segment, not_in_campaign=campaign.id):
+        pieces = compose(member)
+        result.add(member, pieces)
         tz = member.tz if campaign.quiet_hours else None
-        at = (quiet.next_allowed(begin, tz) if tz else None) or begin
         recipients.append({"campaign_id": campaign.id, "contact_id": member.contact_id,
-                           "channel": member.channel, "language": piece.language,
-                           "district": member.district})
-        outbox.append({"channel": member.channel, "user_hash": member.user_hash,
-                       "address": member.address, "text": piece.text, "buttons": [],
-                       "language": piece.language, "kind": KIND, "priority": PRIORITY[KIND],
-                       "status": "pending", "attempts": 0, "available_at": at,
-                       "created_at": now, "campaign_id": campaign.id, "quiet_tz": tz})
+                           "channel": member.channel, "language": pieces[0].piece.language,
+                           "district": member.district, "joined_at": now,
+                           "awaiting": awaiting, "step": 0, "score": 0, "answers": []})
+        for timed in pieces:
+            due = begin + timedelta(days=timed.day)
+            at = (quiet.next_allowed(due, tz) if tz else None) or due
+            piece = timed.piece
+            outbox.append({"channel": member.channel, "user_hash": member.user_hash,
+                           "address": member.address, "text": piece.text, "buttons": [],
+                           "language": piece.language, "kind": KIND,
+                           "priority": PRIORITY[KIND], "status": "pending", "attempts": 0,
+                           "available_at": at, "created_at": now, "campaign_id": campaign.id,
+                           "quiet_tz": tz})
         if len(recipients) >= CHUNK:
             await flush()
     await flush()
-    await session.execute(
-        update(Campaign).where(Campaign.id == campaign.id)
-        .values(recipients=result.recipients, estimate=result.estimate)
-        .execution_options(synchronize_session=False))
-    await session.commit()
     return result
+
+
+def _aware(moment: datetime, now: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
 
 
 async def cancel(session: AsyncSession, campaign: Campaign, *, now: datetime | None = None) -> int:
@@ -164,9 +196,82 @@ def status(campaign: Campaign, counts: dict[str, int], now: datetime) -> str:
     """draft, scheduled, sending, done or cancelled."""
     if campaign.state in ("draft", "cancelled"):
         return campaign.state
-    if counts["pending"]:
-        send_at = campaign.send_at
-        if send_at is not None and send_at.tzinfo is None:  # SQLite: written in UTC
-            send_at = send_at.replace(tzinfo=now.tzinfo)
-        return "scheduled" if send_at and send_at > now else "sending"
-    return "done"
+    if campaign.send_at and _aware(campaign.send_at, now) > now:
+        return "scheduled"
+    # A drip series goes on for everyone who joins its segment until it is cancelled.
+    return "sending" if counts["pending"] or campaign.kind == "drip" else "done"
+
+
+async def quiz_results(session: AsyncSession, campaign: Campaign) -> dict[str, Any]:
+    """A quiz as an M&E figure: per district (and overall), how many were asked, answered,
+    finished, and the share of answers that were right, question by question."""
+    questions = len(campaign.steps or [])
+    correct = [str(q.get("answer")) for q in campaign.steps or []]
+    rows = await session.execute(
+        select(CampaignRecipient.district, CampaignRecipient.answers)
+        .where(CampaignRecipient.campaign_id == campaign.id))
+    table: dict[str, dict[str, Any]] = {}
+    for district, answers in rows:
+        for key in (district or "unknown", "all"):
+            t = table.setdefault(key, {"asked": 0, "answered": 0, "finished": 0, "answers": 0,
+                                       "right": 0, "right_by_question": [0] * questions})
+            t["asked"] += 1
+            given = list(answers or [])
+            t["answered"] += bool(given)
+            t["finished"] += len(given) >= questions
+            t["answers"] += len(given)
+            for i, answer in enumerate(given[:questions]):
+                if answer == correct[i]:
+                    t["right"] += 1
+                    t["right_by_question"][i] += 1
+    for t in table.values():
+        t["right_share"] = round(t["right"] / t["answers"], 3) if t["answers"] else None
+    overall = table.pop("all", None)
+    return {"questions": questions, "overall": overall, "by_district": dict(sorted(table.items()))}
+
+
+async def record_reply(session: AsyncSession, campaign_id: int, contact_id: int, *,
+                       step: int | None, answer: str | None, now: datetime) -> bool:
+    """A recipient's reply in the campaign's context (flushes): a quiz answer to question
+    `step`, kept only if that question was the one waiting (a repeated answer is not counted
+    twice), or "1 for more". False when it was not waiting any more."""
+    row = await session.get(CampaignRecipient, (campaign_id, contact_id),
+                            with_for_update=True)
+    if row is None or row.awaiting is None:
+        return False
+    row.replied_at = now
+    if step is None:  # "1 for more": read once
+        row.awaiting = None
+        await session.flush()
+        return True
+    if row.awaiting != "quiz" or row.step != step:
+        return False
+    campaign = await session.get(Campaign, campaign_id)
+    questions = campaign.steps if campaign else []
+    row.answers = [*row.answers, answer or ""]
+    if questions and step < len(questions) and answer == str(questions[step].get("answer")):
+        row.score += 1
+    row.step = step + 1
+    if row.step >= len(questions):
+        row.awaiting = None
+    await session.flush()
+    return True
+
+
+SENT = ("sent", "delivered", "read")
+
+
+async def waiting_reply(session: AsyncSession, contact_id: int,
+                        user_hash: str) -> tuple[Campaign, CampaignRecipient] | None:
+    """The latest campaign that reached this address and waits for a reply, if it still
+    runs (a "1" typed before the campaign arrived is not an answer to it)."""
+    reached = exists().where(OutboxMessage.campaign_id == Campaign.id,
+                             OutboxMessage.user_hash == user_hash,
+                             OutboxMessage.status.in_(SENT))
+    found = (await session.execute(
+        select(Campaign, CampaignRecipient)
+        .join(CampaignRecipient, CampaignRecipient.campaign_id == Campaign.id)
+        .where(CampaignRecipient.contact_id == contact_id,
+               CampaignRecipient.awaiting.is_not(None), Campaign.state == "started", reached)
+        .order_by(CampaignRecipient.joined_at.desc(), Campaign.id.desc()).limit(1))).first()
+    return (found[0], found[1]) if found else None

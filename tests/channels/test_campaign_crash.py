@@ -32,8 +32,10 @@ PEOPLE = 80
 class Fixed:
     """A composer with no catalogs: the crash is the subject here, not the wording."""
 
-    def __call__(self, member: Any) -> sending.Piece:
-        return sending.Piece("en", "Know your contract before you go.", 1)
+    awaiting = None
+
+    def __call__(self, member: Any) -> list[sending.Timed]:
+        return [sending.Timed(0, sending.Piece("en", "Know your contract before you go.", 1))]
 
 
 async def _queue(database_url: str) -> int:

@@ -4,14 +4,17 @@ stand-in, once each, in their version; delivery reports and STOP come back."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
+from html import unescape
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from referral import staff
+from bot.service import person_key
+from referral import contacts, staff
 from referral.models import Contact, ContactChannel, OutboxMessage
 from tests.channels.conftest import post_twilio, sms
 from tests.channels.standin import TwilioAPI
@@ -49,7 +52,7 @@ def test_people_who_wrote_get_a_campaign_once_in_their_version(
     async def learnt(s: Any) -> dict[str, str]:
         rows = await s.execute(select(ContactChannel.address, Contact.language).join(
             Contact, ContactChannel.contact_id == Contact.id))
-        return dict(rows.tuples().all())
+        return {address: language for address, language in rows}
 
     assert run(client, learnt) == dict(zip(PEOPLE, ("bn", "en", "banglish"), strict=True))
 
@@ -94,3 +97,95 @@ def test_people_who_wrote_get_a_campaign_once_in_their_version(
     post_twilio(client, PATH, sms("STOP", "SM-stop", sender=phones[0]))
     again = client.post("/api/v1/campaigns", json=body, headers=headers).json()
     assert again["recipients"] == 2
+
+
+QUIZ = [{"bn": "প্রশ্ন ১: স্মার্ট কার্ড কে দেয়? ১) বিএমইটি ২) এজেন্সি",
+         "en": "Q1: Who issues the smart card? 1) BMET 2) the agency", "options": 2,
+         "answer": "1"},
+        {"bn": "প্রশ্ন ২: ভিসা কি বিনা খরচে হয়? ১) হ্যাঁ ২) না ৩) জানি না",
+         "en": "Q2: Is there such a thing as a free visa? 1) Yes 2) No 3) Not sure",
+         "options": 3, "answer": "2"}]
+
+
+def answers(response: Any) -> str:
+    return unescape(" ".join(re.findall(r"<Message>(.*?)</Message>", response.text, re.S)))
+
+
+def test_a_quiz_is_answered_by_sms_scored_and_shown_per_district(
+        client: TestClient, twilio_api: TwilioAPI) -> None:
+    phones = list(PEOPLE)
+    for n, phone in enumerate(phones):
+        post_twilio(client, PATH, sms("hello", f"SM-q-{n}", sender=phone))
+
+    async def setup(s: Any) -> str:
+        for phone, district in zip(phones, ("Sylhet", "Sylhet", "Cumilla"), strict=True):
+            link = await contacts.link(s, channel="sms", user_hash=person_key(phone))
+            await contacts.remember(s, link.contact_id, language="en", district=district)
+        _, token = await staff.create_user(s, name="Adm", role="admin")
+        await s.commit()
+        return token
+
+    headers = {"Authorization": f"Bearer {run(client, setup)}"}
+    body = {"name": "Know before you go", "kind": "quiz", "steps": QUIZ,
+            "segment": {"channels": ["sms"]}, "quiet_hours": False,
+            "messages": {"bn": "ছোট একটি কুইজ।", "en": "A short quiz."}}
+    made = client.post("/api/v1/campaigns", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    quiz_id = made.json()["id"]
+    # Before the quiz reached anyone, "1" is just a menu number.
+    early = answers(post_twilio(client, PATH, sms("1", "SM-q-early", sender=phones[0])))
+    assert "Right" not in early
+    client.post(f"/api/v1/campaigns/{quiz_id}/start", headers=headers)
+    calls = twilio_api.wait_for("/Messages.json", count=3, timeout=20)
+    assert all("Q1: Who issues the smart card?" in c["params"]["Body"] for c in calls)
+    eventually(lambda: client.get(f"/api/v1/campaigns/{quiz_id}", headers=headers)
+               .json()["progress"]["sent"] == 3)
+
+    first = answers(post_twilio(client, PATH, sms("1", "SM-q-a1", sender=phones[0])))
+    assert "Right!" in first and "Q2: Is there such a thing as a free visa?" in first
+    second = answers(post_twilio(client, PATH, sms("3", "SM-q-a2", sender=phones[0])))
+    assert "the right answer is 2" in second and "1 of 2 correctly" in second
+    after = answers(post_twilio(client, PATH, sms("1", "SM-q-a3", sender=phones[0])))
+    assert "Right" not in after and "correctly" not in after  # finished: read as usual
+    # A redelivery of an answer is not counted twice.
+    post_twilio(client, PATH, sms("3", "SM-q-a2", sender=phones[0]))
+    out_of_range = answers(post_twilio(client, PATH, sms("7", "SM-q-b0", sender=phones[1])))
+    assert "Right" not in out_of_range and "right answer" not in out_of_range
+    stop = answers(post_twilio(client, PATH, sms("STOP", "SM-q-b1", sender=phones[1])))
+    assert "Right" not in stop and "right answer" not in stop  # STOP always wins
+    bangla = answers(post_twilio(client, PATH, sms("২", "SM-q-c1", sender=phones[2])))
+    assert "the right answer is 1" in bangla and "Q2" in bangla
+
+    quiz = client.get(f"/api/v1/campaigns/{quiz_id}", headers=headers).json()["quiz"]
+    assert quiz["overall"]["asked"] == 3 and quiz["overall"]["answers"] == 3
+    sylhet, cumilla = quiz["by_district"]["Sylhet"], quiz["by_district"]["Cumilla"]
+    assert (sylhet["asked"], sylhet["answered"], sylhet["finished"]) == (2, 1, 1)
+    assert sylhet["right_by_question"] == [1, 0] and sylhet["right_share"] == 0.5
+    assert (cumilla["answered"], cumilla["right"], cumilla["right_share"]) == (1, 0, 0.0)
+
+
+def test_reply_1_for_more_shows_the_campaign_topic(client: TestClient,
+                                                    twilio_api: TwilioAPI) -> None:
+    phone = list(PEOPLE)[1]
+    post_twilio(client, PATH, sms("hello", "SM-m-0", sender=phone))
+
+    async def admin(s: Any) -> str:
+        _, token = await staff.create_user(s, name="Adm", role="admin")
+        await s.commit()
+        return token
+
+    headers = {"Authorization": f"Bearer {run(client, admin)}"}
+    body = {"name": "Agencies", "topic": "recruiting_agency_check", "quiet_hours": False,
+            "messages": {"bn": "এজেন্সি যাচাই করুন।", "en": "Check your agency first."}}
+    assert client.post("/api/v1/campaigns", json={**body, "topic": "nope"},
+                       headers=headers).status_code == 422
+    made = client.post("/api/v1/campaigns", json=body, headers=headers).json()
+    client.post(f"/api/v1/campaigns/{made['id']}/start", headers=headers)
+    [call] = twilio_api.wait_for("/Messages.json", count=1, timeout=20)
+    assert "Reply 1 to read more." in call["params"]["Body"]
+    eventually(lambda: client.get(f"/api/v1/campaigns/{made['id']}", headers=headers)
+               .json()["progress"]["sent"] == 1)
+    more = answers(post_twilio(client, PATH, sms("1", "SM-m-1", sender=phone)))
+    assert "licen" in more.lower()  # the agency-check page, not a menu
+    again = answers(post_twilio(client, PATH, sms("1", "SM-m-2", sender=phone)))
+    assert again != more  # read once: the next "1" is an ordinary reply

@@ -1,4 +1,4 @@
-"""campaigns: awareness broadcasts to a segment of contacts (issue 12). Contacts learn their
+"""campaigns: broadcasts, drip series and quizzes to a segment of contacts (issue 12). Contacts learn their
 language and district, channel addresses are kept for a first message, and outbox rows know
 their campaign and the time zone of the recipient's night.
 
@@ -22,6 +22,9 @@ def upgrade() -> None:
         sa.Column("name", sa.String(120), nullable=False),
         sa.Column("segment", sa.JSON, nullable=False),
         sa.Column("messages", sa.JSON, nullable=False),
+        sa.Column("kind", sa.String(12), nullable=False),
+        sa.Column("steps", sa.JSON, nullable=False),
+        sa.Column("topic", sa.String(40)),
         sa.Column("send_at", sa.DateTime(timezone=True)),
         sa.Column("quiet_hours", sa.Boolean, nullable=False),
         sa.Column("state", sa.String(12), nullable=False),
@@ -39,7 +42,14 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(20), nullable=False),
         sa.Column("language", sa.String(10), nullable=False),
         sa.Column("district", sa.String(40)),
+        sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("awaiting", sa.String(10)),
+        sa.Column("step", sa.Integer, nullable=False),
+        sa.Column("score", sa.Integer, nullable=False),
+        sa.Column("answers", sa.JSON, nullable=False),
+        sa.Column("replied_at", sa.DateTime(timezone=True)),
     )
+    op.create_index("ix_campaign_recipients_contact_id", "campaign_recipients", ["contact_id"])
     with op.batch_alter_table("contacts") as batch:
         batch.add_column(sa.Column("language", sa.String(10)))
         batch.add_column(sa.Column("district", sa.String(40)))
@@ -65,5 +75,6 @@ def downgrade() -> None:
         batch.drop_index("ix_contacts_language")
         batch.drop_column("district")
         batch.drop_column("language")
+    op.drop_index("ix_campaign_recipients_contact_id", table_name="campaign_recipients")
     op.drop_table("campaign_recipients")
     op.drop_table("campaigns")
