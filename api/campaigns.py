@@ -49,6 +49,9 @@ class CampaignIn(BaseModel):
         None, description='drip: [{"day": 3, "messages": {"bn", "en", "banglish"?}}]; quiz: '
                           '[{"bn", "en", "banglish"?, "options": 3, "answer": "2"}]')
     topic: str | None = Field(None, description='a content topic: "reply 1 for more" shows it')
+    whatsapp_template: str | None = Field(
+        None, description="an approved template's Twilio Content SID, for WhatsApp contacts "
+                          "outside the 24-hour window (without one they are left out)")
 
 
 def composer(request: Request, campaign: Campaign) -> Composer:
@@ -67,7 +70,8 @@ async def to_json(db: AsyncSession, request: Request, campaign: Campaign) -> dic
     if campaign.state == "draft":
         plan = await sending.plan(db, campaign, compose)
         recipients, estimate = plan.recipients, plan.estimate
-        breakdown = {"languages": dict(plan.by_language), "channels": dict(plan.by_channel)}
+        breakdown = {"languages": dict(plan.by_language), "channels": dict(plan.by_channel),
+                     "left_out": dict(plan.excluded)}
     else:
         recipients, estimate = campaign.recipients or 0, campaign.estimate or {}
         breakdown = None
@@ -76,6 +80,7 @@ async def to_json(db: AsyncSession, request: Request, campaign: Campaign) -> dic
             "status": sending.status(campaign, counts, utcnow()),
             "kind": campaign.kind, "segment": campaign.segment,
             "messages": campaign.messages, "steps": campaign.steps, "topic": campaign.topic,
+            "whatsapp_template": campaign.whatsapp_template,
             "send_at": campaign.send_at, "quiet_hours": campaign.quiet_hours,
             "recipients": recipients, "estimate": estimate, "breakdown": breakdown,
             "progress": progress, "delivered": counts["delivered"],
@@ -91,7 +96,7 @@ async def create_campaign(body: CampaignIn, request: Request, user: StaffUser = 
         db, user, name=body.name, segment=body.segment.model_dump(exclude_none=True),
         messages=body.messages.model_dump(exclude_none=True), send_at=body.send_at,
         quiet_hours=body.quiet_hours, kind=body.kind, steps=body.steps, topic=body.topic,
-        topics=known_topics(request))
+        topics=known_topics(request), whatsapp_template=body.whatsapp_template)
     await db.commit()
     return await to_json(db, request, campaign)
 

@@ -46,7 +46,8 @@ def _show_plan(plan: Any, composer: Any) -> None:
     console.print(table)
     console.print(f"recipients {plan.recipients}  messages {plan.estimate['messages']}  "
                   f"SMS segments {plan.sms_segments}  by language {dict(plan.by_language)}  "
-                  f"by channel {dict(plan.by_channel)}")
+                  f"by channel {dict(plan.by_channel)}"
+                  + (f"  left out {dict(plan.excluded)}" if plan.excluded else ""))
 
 
 @app.command("create")
@@ -69,6 +70,10 @@ def create(name: str = typer.Option(..., "--name"),
                                       help="JSON: a drip's later messages or a quiz's "
                                            "questions (see docs/campaigns.md)"),
            topic: str = typer.Option(None, "--topic", help='"reply 1 for more" shows it'),
+           whatsapp_template: str = typer.Option(
+               None, "--whatsapp-template",
+               help="Content SID of an approved template, for WhatsApp contacts outside the "
+                    "24-hour window"),
            ) -> None:
     """Write a draft campaign and show its estimate; nothing is sent."""
     try:
@@ -83,7 +88,8 @@ def create(name: str = typer.Option(..., "--name"),
     messages = {"bn": bn, "en": en, **({"banglish": banglish} if banglish else {})}
     asyncio.run(_create(name, {k: v for k, v in segment.items() if v not in ([], None)},
                         messages, send_at, quiet_hours,
-                        {"kind": kind, "steps": series, "topic": topic}))
+                        {"kind": kind, "steps": series, "topic": topic,
+                         "whatsapp_template": whatsapp_template}))
 
 
 async def _create(name: str, segment: dict[str, Any], messages: dict[str, str],

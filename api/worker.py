@@ -20,6 +20,7 @@ from referral.outbox import SendError
 from referral.ratelimit import Limiter
 
 log = logging.getLogger("prottasha.worker")
+PACE_MARGIN = 0.1  # seconds added to each rate-cap window (costs a tenth of a 1-per-second cap)
 BULK = "bulk"  # campaign messages: at most once, and never at night where the person is
 
 
@@ -144,8 +145,11 @@ class OutboxWorker:
         rate = self.caps.get(channel)
         if not rate or rate <= 0:
             return
-        # `rate` a second as `limit` sends in any sliding `window` (0.5 a second: 1 in 2 s).
-        window = 1.0 if rate >= 1 else 1.0 / rate
+        # `rate` a second as `limit` sends in any sliding `window` (0.5 a second: 1 in 2 s),
+        # plus a margin: the slot is taken a few milliseconds before the request leaves (a
+        # campaign message is marked as being dispatched in between), and that jitter must
+        # not let the provider see more than the cap in one of its windows.
+        window = (1.0 if rate >= 1 else 1.0 / rate) + PACE_MARGIN
         limit = max(1, math.floor(rate)) if rate >= 1 else 1
         # The limiter says how long until a slot frees: sleep exactly that (an Event cannot
         # stand in, the slot frees with time, not with a signal).

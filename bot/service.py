@@ -326,7 +326,7 @@ class Conversations:
             profile = _profile(turn.state, parse)
             if profile != turn.state.profile:
                 await contacts.remember(session, contact_id, language=profile[0],
-                                        district=profile[1])
+                                        district=profile[1], destination=profile[2])
                 turn.state.profile = profile
             await self.store.save(session, key, turn.state)
             await session.execute(
@@ -442,12 +442,15 @@ async def _insert_inbound(session: Any, message: InboundMessage, user_hash: str,
 
 
 def _profile(state: State, parse: dict[str, Any]) -> list[str | None]:
-    """[language, district] for campaign segments: the variety the person writes (Banglish
-    when they type Bangla in Latin letters) and their district."""
+    """[language, district, destination] for campaign segments: the variety the person writes
+    (Banglish when they type Bangla in Latin letters), their district, and the country they
+    last asked about (where they mean to go, or are)."""
     written = parse.get("language")
-    before = (state.profile or [None])[0]
+    before = [*(state.profile or []), None, None, None][:3]
+    country = next((str(e["value"]) for e in parse.get("entities") or []
+                    if e.get("entity") == "country"), None)
     # "ok" or "1" in Latin letters says nothing about the script: only Bangla script undoes it.
-    latin = written == "banglish" or (before == "banglish" and written != "bn")
+    latin = written == "banglish" or (before[0] == "banglish" and written != "bn")
     language: str | None
     if state.lang_explicit and state.lang == "en":
         language = "en"  # they asked for English
@@ -455,7 +458,7 @@ def _profile(state: State, parse: dict[str, Any]) -> list[str | None]:
         language = "banglish"  # whatever we reply in (SMS_BANGLISH_REPLY), they read Bangla
     else:
         language = state.lang or written
-    return [language, state.district]
+    return [language, state.district, country or before[2]]
 
 
 def _phone(message: InboundMessage) -> str | None:

@@ -37,7 +37,7 @@ class State:
     safety_check: dict[str, Any] | None = None  # "Are you safe?" asked: about what
     district: str | None = None  # known from a question or an answer, for routing
     turns: int = 0
-    # [language, district] as last written to the contact (for campaign segments): the
+    # [language, district, destination] as last written to the contact (for campaign segments): the
     # contact row is written only when what the conversation shows differs from it.
     profile: list[str | None] | None = None
 

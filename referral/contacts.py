@@ -106,7 +106,8 @@ async def opted_out(session: AsyncSession, *, channel: str, user_hash: str) -> b
 
 
 async def remember(session: AsyncSession, contact_id: int, *, language: str | None,
-                   district: str | None) -> None:
+                   district: str | None, destination: str | None = None) -> None:
     """What a conversation showed about a person, for campaign segments (the caller commits)."""
     await session.execute(update(Contact).where(Contact.id == contact_id)
-                          .values(language=language, district=district))
+                          .values(language=language, district=district,
+                                  destination=destination))

@@ -90,6 +90,9 @@ class OutboxMessage(Base):
     # night it must not be sent in (None: no quiet hours).
     campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)
     quiet_tz: Mapped[str | None] = mapped_column(String(40))
+    # A WhatsApp message outside the 24-hour session window goes as this approved template
+    # (Twilio's Content SID) instead of free text.
+    template: Mapped[str | None] = mapped_column(String(64))
 
 
 # -- channels (issue 5): one person across channels, opt-out, outbox claims ----------------------
@@ -108,6 +111,7 @@ class Contact(Base):
     # person writes (bn, en, banglish) and their district. Not identifying on their own.
     language: Mapped[str | None] = mapped_column(String(10), index=True)
     district: Mapped[str | None] = mapped_column(String(40), index=True)
+    destination: Mapped[str | None] = mapped_column(String(40))  # a country, canonical name
 
 
 class ContactChannel(Base):

@@ -42,8 +42,11 @@ class TwilioSender:
         sender, to = self._addresses(row)
         reply = OutboundMessage(row.text, row.language,
                                 tuple(Button(b["title"], b["payload"]) for b in row.buttons))
-        data = {"To": to, "From": sender, "Body": as_text(reply),
-                "StatusCallback": self.status_callback}
+        data = {"To": to, "From": sender, "StatusCallback": self.status_callback}
+        if row.template and row.channel == "whatsapp":
+            data["ContentSid"] = row.template  # outside the 24-hour window: approved template
+        else:
+            data["Body"] = as_text(reply)
         try:
             response = await self.client.post(self.url, data=data, auth=self.auth)
         except httpx.HTTPError as exc:

@@ -3,6 +3,7 @@ address whom, and what a valid campaign is."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from referral.campaigns.segments import LANGUAGES, PUSH_CHANNELS, Segment
 from referral.casework import District, StaffUser
 from referral.errors import Forbidden, Invalid, NotFound
 
+_CONTENT_SID = re.compile(r"^HX[0-9a-f]{32}$")
 MAX_STEPS = 10
 MAX_TEXT = 1000  # characters of one language version (Twilio takes 1,600 with the footer)
 HOME = ZoneInfo("Asia/Dhaka")
@@ -134,7 +136,8 @@ def steps_from(kind: Any, steps: Any) -> list[dict[str, Any]]:
 async def create(session: AsyncSession, user: StaffUser | None, *, name: str,
                  segment: dict[str, Any], messages: Any, send_at: Any = None,
                  quiet_hours: bool = True, kind: str = "broadcast", steps: Any = None,
-                 topic: str | None = None, topics: Collection[str] | None = None) -> Campaign:
+                 topic: str | None = None, topics: Collection[str] | None = None,
+                 whatsapp_template: str | None = None) -> Campaign:
     """A draft campaign (the caller commits); nothing is sent. `topics`: the topic ids a
     "reply 1 for more" may point at (the content library's)."""
     if not isinstance(name, str) or not name.strip() or len(name) > 120:
@@ -145,7 +148,10 @@ async def create(session: AsyncSession, user: StaffUser | None, *, name: str,
     if topic is not None and (kind == "quiz" or (topics is not None and topic not in topics)):
         raise Invalid(f"unknown topic: {topic}" if kind != "quiz"
                       else "a quiz's replies are its answers: it has no topic")
-    campaign = Campaign(name=name.strip(), segment=chosen.to_dict(),
+    if whatsapp_template is not None and not _CONTENT_SID.match(whatsapp_template):
+        raise Invalid("whatsapp_template must be an approved template's Twilio Content SID "
+                      "(HX and 32 hexadecimal digits)")
+    campaign = Campaign(name=name.strip(), whatsapp_template=whatsapp_template, segment=chosen.to_dict(),
                         messages=messages_from(messages), send_at=send_time(send_at),
                         quiet_hours=bool(quiet_hours), state="draft", kind=kind,
                         steps=checked, topic=topic, created_by=user.id if user else None)

@@ -32,6 +32,9 @@ class Campaign(Base):
     # quiz: [{"bn": ..., "en": ..., "banglish": ..., "answer": "2", "options": 3}, ...]
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     topic: Mapped[str | None] = mapped_column(String(40))  # "reply 1 for more" shows this topic
+    # WhatsApp allows free text only within 24 hours of the person's last message; beyond it,
+    # only an approved template (its Twilio Content SID). Without one they are not recipients.
+    whatsapp_template: Mapped[str | None] = mapped_column(String(64))
     send_at: Mapped[datetime | None] = mapped_column()
     quiet_hours: Mapped[bool] = mapped_column(Boolean, default=True)
     state: Mapped[str] = mapped_column(String(12), default="draft")

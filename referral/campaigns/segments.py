@@ -36,6 +36,7 @@ class Segment:
     registered: bool | None = None  # completed the questionnaire (or not)
     topics: tuple[str, ...] = ()  # intents the person asked about
     countries: tuple[str, ...] = ()  # ISO regions of the phone ("SA", "MY"; "BD" at home)
+    destinations: tuple[str, ...] = ()  # countries asked about ("Saudi Arabia", "Malaysia")
     seen_after: datetime | None = None
     seen_before: datetime | None = None
 
@@ -47,6 +48,7 @@ class Segment:
         return cls(languages=tup("languages"), districts=tup("districts"),
                    channels=tup("channels") or PUSH_CHANNELS, registered=data.get("registered"),
                    topics=tup("topics"), countries=tuple(c.upper() for c in tup("countries")),
+                   destinations=tup("destinations"),
                    seen_after=_when(data.get("seen_after")),
                    seen_before=_when(data.get("seen_before")))
 
@@ -55,6 +57,7 @@ class Segment:
                                 "districts": list(self.districts),
                                 "channels": list(self.channels), "registered": self.registered,
                                 "topics": list(self.topics), "countries": list(self.countries),
+                                "destinations": list(self.destinations),
                                 "seen_after": _iso(self.seen_after),
                                 "seen_before": _iso(self.seen_before)}
         return {k: v for k, v in data.items() if v not in (None, [])}
@@ -72,6 +75,7 @@ class Member:
     district: str | None
     region: str  # where the phone is from ("BD" when unknown)
     tz: str  # the recipient's time zone, for quiet hours
+    last_seen_at: datetime  # their last message on this channel (WhatsApp's 24-hour window)
 
 
 def _when(value: Any) -> datetime | None:
@@ -86,8 +90,8 @@ def _iso(value: datetime | None) -> str | None:
 
 def query(segment: Segment, not_in_campaign: int | None = None) -> Any:
     cc, c = ContactChannel, Contact
-    q = (select(cc.contact_id, cc.channel, cc.user_hash, cc.address, c.language, c.district,
-                c.phone)
+    q = (select(cc.contact_id, cc.channel, cc.user_hash, cc.address, cc.last_seen_at,
+                c.language, c.district, c.phone)
          .join(c, c.id == cc.contact_id)
          .where(cc.channel.in_(segment.channels), cc.opted_out.is_(False),
                 cc.address.is_not(None)))
@@ -96,6 +100,8 @@ def query(segment: Segment, not_in_campaign: int | None = None) -> Any:
         q = q.where(c.language.in_(sorted(wanted)))
     if segment.districts:
         q = q.where(c.district.in_(segment.districts))
+    if segment.destinations:
+        q = q.where(c.destination.in_(segment.destinations))
     if segment.registered is not None:
         done = exists().where(Screening.contact_id == cc.contact_id)
         q = q.where(done if segment.registered else ~done)
@@ -128,7 +134,8 @@ async def members(session: AsyncSession, segment: Segment, *, chunk: int = 2000,
         if segment.countries and region not in segment.countries:
             continue
         yield Member(row.contact_id, row.channel, row.user_hash, row.address, row.language,
-                     row.district, region, quiet.zone_for(row.phone, region))
+                     row.district, region, quiet.zone_for(row.phone, region),
+                     row.last_seen_at)
 
 
 def _region(phone: str | None) -> str:

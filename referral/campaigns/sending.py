@@ -57,6 +57,7 @@ class Plan:
     by_channel: Counter[str] = field(default_factory=Counter)
 
     messages: int = 0
+    excluded: Counter[str] = field(default_factory=Counter)  # in the segment, not reachable
 
     def add(self, member: Member, pieces: list[Timed]) -> None:
         self.recipients += 1
@@ -64,6 +65,9 @@ class Plan:
         self.sms_segments += sum(t.piece.sms_parts for t in pieces)
         self.by_language[pieces[0].piece.language] += 1
         self.by_channel[member.channel] += 1
+
+    def exclude(self, reason: str) -> None:
+        self.excluded[reason] += 1
 
     @property
     def estimate(self) -> dict[str, int]:
@@ -74,11 +78,37 @@ class AlreadyStarted(Exception):
     """The campaign is not a draft any more."""
 
 
-async def plan(session: AsyncSession, campaign: Campaign, compose: Compose) -> Plan:
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+def deliverable(campaign: Campaign, member: Member, pieces: list[Timed],
+                now: datetime) -> list[tuple[Timed, str | None]]:
+    """The pieces that may go, each with the WhatsApp template it must go as (or None: free
+    text). WhatsApp takes free text only within 24 hours of the person's last message; beyond,
+    only an approved template; a piece that can be neither is left out."""
+    if member.channel != "whatsapp":
+        return [(t, None) for t in pieces]
+    open_until = _aware(member.last_seen_at, now) + WHATSAPP_WINDOW
+    out: list[tuple[Timed, str | None]] = []
+    for timed in pieces:
+        if now + timedelta(days=timed.day) < open_until:
+            out.append((timed, None))
+        elif campaign.whatsapp_template:
+            out.append((timed, campaign.whatsapp_template))
+    return out
+
+
+async def plan(session: AsyncSession, campaign: Campaign, compose: Compose, *,
+               now: datetime | None = None) -> Plan:
     """Who would get what if the campaign started now (the dry run); nothing is written."""
+    now = now or utcnow()
+    begin = max(now, _aware(campaign.send_at, now)) if campaign.send_at else now
     result = Plan()
     async for member in members(session, Segment.from_dict(campaign.segment)):
-        result.add(member, compose(member))
+        if sendable := deliverable(campaign, member, compose(member), begin):
+            result.add(member, [t for t, _ in sendable])
+        else:
+            result.exclude("whatsapp_window")
     return result
 
 
@@ -123,14 +153,18 @@ async def enrol(session: AsyncSession, campaign: Campaign, compose: Compose, *, 
 
     segment = Segment.from_dict(campaign.segment)
     async for member in members(session, segment, not_in_campaign=campaign.id):
-        pieces = compose(member)
+        sendable = deliverable(campaign, member, compose(member), begin)
+        if not sendable:
+            result.exclude("whatsapp_window")
+            continue
+        pieces = [t for t, _ in sendable]
         result.add(member, pieces)
         tz = member.tz if campaign.quiet_hours else None
         recipients.append({"campaign_id": campaign.id, "contact_id": member.contact_id,
                            "channel": member.channel, "language": pieces[0].piece.language,
                            "district": member.district, "joined_at": now,
                            "awaiting": awaiting, "step": 0, "score": 0, "answers": []})
-        for timed in pieces:
+        for timed, template in sendable:
             due = begin + timedelta(days=timed.day)
             at = (quiet.next_allowed(due, tz) if tz else None) or due
             piece = timed.piece
@@ -139,7 +173,7 @@ async def enrol(session: AsyncSession, campaign: Campaign, compose: Compose, *, 
                            "language": piece.language, "kind": KIND,
                            "priority": PRIORITY[KIND], "status": "pending", "attempts": 0,
                            "available_at": at, "created_at": now, "campaign_id": campaign.id,
-                           "quiet_tz": tz})
+                           "quiet_tz": tz, "template": template})
         if len(recipients) >= CHUNK:
             await flush()
     await flush()

@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from api.worker import OutboxWorker
@@ -17,6 +18,7 @@ from bot.i18n import Catalogs
 from referral import contacts
 from referral.campaigns import drafts, sending
 from referral.campaigns.models import Campaign, CampaignRecipient
+from referral.errors import Invalid
 from referral.models import ContactChannel, OutboxMessage
 from referral.ratelimit import MemoryLimiter
 
@@ -207,3 +209,63 @@ async def test_a_campaign_started_at_night_is_queued_for_the_morning(sessions: A
     assert rows[made.id].available_at.replace(tzinfo=UTC) == at(8, 0, day=11)
     assert rows[quiet_off.id].available_at.replace(tzinfo=UTC) == at(23, 30)
     assert rows[quiet_off.id].quiet_tz is None
+
+
+TEMPLATE = "HX" + "0123456789abcdef" * 2
+
+
+async def test_whatsapp_outside_the_24_hour_window_goes_only_as_an_approved_template(
+        sessions: Any) -> None:
+    from sqlalchemy import update
+
+    async with sessions() as s:
+        await person(s, 1, channel="whatsapp")  # wrote an hour before
+        await person(s, 2, channel="whatsapp")  # wrote two days before
+        for user, ago in (("whatsapp-1", 1), ("whatsapp-2", 48)):
+            await s.execute(update(ContactChannel).where(ContactChannel.user_hash == user)
+                            .values(last_seen_at=NOON - timedelta(hours=ago)))
+        await s.commit()
+        plain = await drafts.create(s, None, name="a", segment={}, messages=MESSAGES)
+        templated = await drafts.create(s, None, name="b", segment={}, messages=MESSAGES,
+                                        whatsapp_template=TEMPLATE)
+        await s.commit()
+        dry = await sending.plan(s, plain, Composer.for_campaign(plain, CATALOGS), now=NOON)
+        assert dry.recipients == 1 and dry.excluded == {"whatsapp_window": 1}
+        for c in (plain, templated):
+            await sending.start(s, c, Composer.for_campaign(c, CATALOGS), now=NOON)
+        rows = [(r.campaign_id, r.user_hash, r.template)
+                for r in await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert rows == [(plain.id, "whatsapp-1", None), (templated.id, "whatsapp-1", None),
+                    (templated.id, "whatsapp-2", TEMPLATE)]
+    try:
+        async with sessions() as s:
+            await drafts.create(s, None, name="c", segment={}, messages=MESSAGES,
+                                whatsapp_template="my-template")
+    except Invalid:
+        pass
+    else:
+        raise AssertionError("a made-up template name was accepted")
+
+
+async def test_the_twilio_sender_sends_a_template_by_its_content_sid() -> None:
+    from api.webhooks.twilio_rest import TwilioSender
+    from tests.channels.standin import TwilioAPI
+
+    server = TwilioAPI()
+    try:
+        async with httpx.AsyncClient() as client:
+            sender = TwilioSender(account_sid="AC" + "0" * 32, auth_token="t", sms_from=None,
+                                  whatsapp_from="+14155238886", api_base=server.url,
+                                  status_callback="https://bot.example.org/status",
+                                  client=client)
+            await sender.send(row_for_template())
+        [call] = server.matching("/Messages.json")
+        assert call["params"]["ContentSid"] == TEMPLATE and "Body" not in call["params"]
+        assert call["params"]["To"] == "whatsapp:+8801712000001"
+    finally:
+        server.close()
+
+
+def row_for_template() -> OutboxMessage:
+    return OutboxMessage(id=1, channel="whatsapp", address="+8801712000001", text="x",
+                         language="en", buttons=[], template=TEMPLATE)

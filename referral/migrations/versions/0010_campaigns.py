@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(12), nullable=False),
         sa.Column("steps", sa.JSON, nullable=False),
         sa.Column("topic", sa.String(40)),
+        sa.Column("whatsapp_template", sa.String(64)),
         sa.Column("send_at", sa.DateTime(timezone=True)),
         sa.Column("quiet_hours", sa.Boolean, nullable=False),
         sa.Column("state", sa.String(12), nullable=False),
@@ -53,6 +54,7 @@ def upgrade() -> None:
     with op.batch_alter_table("contacts") as batch:
         batch.add_column(sa.Column("language", sa.String(10)))
         batch.add_column(sa.Column("district", sa.String(40)))
+        batch.add_column(sa.Column("destination", sa.String(40)))
         batch.create_index("ix_contacts_language", ["language"])
         batch.create_index("ix_contacts_district", ["district"])
     with op.batch_alter_table("contact_channels") as batch:
@@ -60,12 +62,14 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox_messages") as batch:
         batch.add_column(sa.Column("campaign_id", sa.Integer))
         batch.add_column(sa.Column("quiet_tz", sa.String(40)))
+        batch.add_column(sa.Column("template", sa.String(64)))
         batch.create_index("ix_outbox_messages_campaign_id", ["campaign_id"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox_messages") as batch:
         batch.drop_index("ix_outbox_messages_campaign_id")
+        batch.drop_column("template")
         batch.drop_column("quiet_tz")
         batch.drop_column("campaign_id")
     with op.batch_alter_table("contact_channels") as batch:
@@ -73,6 +77,7 @@ def downgrade() -> None:
     with op.batch_alter_table("contacts") as batch:
         batch.drop_index("ix_contacts_district")
         batch.drop_index("ix_contacts_language")
+        batch.drop_column("destination")
         batch.drop_column("district")
         batch.drop_column("language")
     op.drop_index("ix_campaign_recipients_contact_id", table_name="campaign_recipients")
