@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import phonenumbers
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from referral.crypto import EncryptedText, lookup_hash
+from referral.crypto import lookup_hash
 from referral.db import dialect_insert
 from referral.models import Contact, ContactChannel, utcnow
 
@@ -48,13 +48,15 @@ async def link(session: AsyncSession, *, channel: str, user_hash: str,
     runs for every message, and a known address costs one round trip, a new person three.
     `address` (where to write to them) is kept once, for a campaign's first message."""
     now = utcnow()
-    keep = bindparam("address", address, type_=EncryptedText())
+    where = (ContactChannel.channel == channel, ContactChannel.user_hash == user_hash)
     seen = (await session.execute(
-        update(ContactChannel)
-        .where(ContactChannel.channel == channel, ContactChannel.user_hash == user_hash)
-        .values(last_seen_at=now, address=func.coalesce(ContactChannel.address, keep))
-        .returning(ContactChannel.contact_id, ContactChannel.opted_out))).first()
+        update(ContactChannel).where(*where).values(last_seen_at=now)
+        .returning(ContactChannel.contact_id, ContactChannel.opted_out,
+                   # Not `address IS NULL`: SQLite 3.40 answers it wrongly in RETURNING.
+                   func.length(ContactChannel.address).label("kept")))).first()
     if seen is not None:
+        if seen.kept is None and address:  # linked before addresses were kept (0010): once
+            await session.execute(update(ContactChannel).where(*where).values(address=address))
         return Link(seen.contact_id, bool(seen.opted_out), new=False)
     contact_id, created = await _contact_for(session, phone)
     linked = await session.scalar(

@@ -269,3 +269,14 @@ async def test_the_twilio_sender_sends_a_template_by_its_content_sid() -> None:
 def row_for_template() -> OutboxMessage:
     return OutboxMessage(id=1, channel="whatsapp", address="+8801712000001", text="x",
                          language="en", buttons=[], template=TEMPLATE)
+
+
+async def test_an_address_is_kept_once_even_for_people_linked_before_addresses_were(
+        sessions: Any) -> None:
+    async with sessions() as s:
+        await contacts.link(s, channel="telegram", user_hash="tg-old")  # before 0010
+        await contacts.link(s, channel="telegram", user_hash="tg-old", address="chat-1")
+        await contacts.link(s, channel="telegram", user_hash="tg-old", address="chat-2")
+        await s.commit()
+        row = (await s.scalars(select(ContactChannel))).one()
+    assert row.address == "chat-1"
