@@ -84,6 +84,7 @@ async def to_json(db: AsyncSession, request: Request, campaign: Campaign) -> dic
             "send_at": campaign.send_at, "quiet_hours": campaign.quiet_hours,
             "recipients": recipients, "estimate": estimate, "breakdown": breakdown,
             "progress": progress, "delivered": counts["delivered"],
+            "opted_out": counts["opted_out"],
             "previews": compose.previews(), "created_at": campaign.created_at,
             "quiz": await sending.quiz_results(db, campaign) if campaign.kind == "quiz" else None,
             "started_at": campaign.started_at, "cancelled_at": campaign.cancelled_at}

@@ -206,6 +206,8 @@ async def cancel(session: AsyncSession, campaign: Campaign, *, now: datetime | N
 
 # Outbox statuses as a campaign's progress counts them; a provider's delivery reports move a
 # sent message on to delivered or read (still sent) or undelivered (failed).
+# Opted out before the send (skipped) or, by the provider's report, at it (Twilio 21610).
+STOPPED = ("opted out", "twilio 21610")
 _PROGRESS = {"pending": "pending", "sending": "pending", "dispatching": "pending",
              "sent": "sent", "delivered": "sent", "read": "sent",
              "failed": "failed", "undelivered": "failed", "unknown": "failed",
@@ -214,15 +216,20 @@ _PROGRESS = {"pending": "pending", "sending": "pending", "dispatching": "pending
 
 async def progress(session: AsyncSession, campaign_id: int) -> dict[str, int]:
     """Messages by outcome: sent, failed, skipped (opted out meanwhile), pending, cancelled;
-    and of the sent, those the provider reported delivered."""
+    of the sent, those the provider reported delivered; and all those who had opted out."""
+    said_stop = OutboxMessage.last_error.in_(STOPPED)
     rows = await session.execute(
-        select(OutboxMessage.status, func.count())
-        .where(OutboxMessage.campaign_id == campaign_id).group_by(OutboxMessage.status))
-    counts = dict.fromkeys(("sent", "failed", "skipped", "pending", "cancelled", "delivered"), 0)
-    for status, n in rows:
+        select(OutboxMessage.status, said_stop, func.count())
+        .where(OutboxMessage.campaign_id == campaign_id)
+        .group_by(OutboxMessage.status, said_stop))
+    counts = dict.fromkeys(("sent", "failed", "skipped", "pending", "cancelled", "delivered",
+                            "opted_out"), 0)
+    for status, stopped, n in rows:
         counts[_PROGRESS.get(status, "failed")] += n
         if status in ("delivered", "read"):
             counts["delivered"] += n
+        if stopped:
+            counts["opted_out"] += n
     return counts
 
 

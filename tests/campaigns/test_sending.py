@@ -165,6 +165,7 @@ async def test_opt_out_after_start_is_respected_at_send_time_and_cancel_stops_th
         made = await s.get(Campaign, made.id)
         assert sending.status(made, counts, datetime.now(UTC)) == "cancelled"
     assert (counts["sent"], counts["skipped"], counts["cancelled"]) == (2, 1, 3)
+    assert counts["opted_out"] == 1
 
 
 async def test_quiet_hours_hold_a_send_at_23_00_bangladesh_time_until_morning(
