@@ -11,12 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.crypto import lookup_hash
 from referral.db import dialect_insert
+from referral.home import HOME_REGION
 from referral.models import Contact, ContactChannel, utcnow
 
-DEFAULT_REGION = "BD"
 
-
-def e164(phone: str, region: str = DEFAULT_REGION) -> str | None:
+def e164(phone: str, region: str = HOME_REGION) -> str | None:
     """The phone in E.164 (`+8801712345678`), or None when it is not a possible number."""
     try:
         number = phonenumbers.parse(phone.removeprefix("whatsapp:"), region)

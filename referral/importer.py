@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral import tickets
 from referral.casework import PRIORITIES, TICKET_STATUSES, District, StaffUser, Ticket
-from referral.contacts import DEFAULT_REGION, phone_hash
+from referral.contacts import phone_hash
 from referral.errors import Invalid
+from referral.home import HOME_REGION
 from referral.models import utcnow
 
 MAX_ROWS = 5000
@@ -114,7 +115,7 @@ def _text(value: Any) -> str:
 
 def _phone(value: Any) -> str | None:
     try:
-        number = phonenumbers.parse(_text(value), DEFAULT_REGION)
+        number = phonenumbers.parse(_text(value), HOME_REGION)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):

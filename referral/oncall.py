@@ -4,7 +4,6 @@ whose district nobody knows yet. Times are Bangladesh time, as staff read a rota
 from __future__ import annotations
 
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, Integer, String, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,9 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from referral import tickets
 from referral.casework import StaffUser
 from referral.errors import Invalid, NotFound
+from referral.home import HOME_TZ
 from referral.models import Base, utcnow
 
-DHAKA = ZoneInfo("Asia/Dhaka")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NATIONAL = None  # a shift without a centre covers cases with no district
 
@@ -35,7 +34,7 @@ class OnCallShift(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def covers(self, moment: datetime) -> bool:
-        local = moment.astimezone(DHAKA)
+        local = moment.astimezone(HOME_TZ)
         start, end, now = _time(self.start), _time(self.end), local.time()
         if start == end:
             return str(local.weekday()) in self.days

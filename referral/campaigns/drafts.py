@@ -7,7 +7,6 @@ import re
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +15,11 @@ from referral.campaigns.models import KINDS, Campaign
 from referral.campaigns.segments import LANGUAGES, PUSH_CHANNELS, Segment
 from referral.casework import District, StaffUser
 from referral.errors import Forbidden, Invalid, NotFound
+from referral.home import HOME_TZ
 
 _CONTENT_SID = re.compile(r"^HX[0-9a-f]{32}$")
 MAX_STEPS = 10
 MAX_TEXT = 1000  # characters of one language version (Twilio takes 1,600 with the footer)
-HOME = ZoneInfo("Asia/Dhaka")
 
 
 async def centre_districts(session: AsyncSession, centre_id: str | None) -> set[str]:
@@ -99,7 +98,7 @@ def send_time(value: Any) -> datetime | None:
             moment = datetime.fromisoformat(str(value))
         except ValueError as exc:
             raise Invalid("send_at must be an ISO-8601 time, e.g. 2027-01-15T10:00+06:00") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=HOME)
+    return moment if moment.tzinfo else moment.replace(tzinfo=HOME_TZ)
 
 
 def steps_from(kind: Any, steps: Any) -> list[dict[str, Any]]:

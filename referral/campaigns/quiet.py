@@ -14,20 +14,21 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
 
-HOME_TZ = "Asia/Dhaka"
+from referral.home import HOME_REGION, HOME_TZ_NAME
+
 START, END = time(21, 0), time(8, 0)  # no campaign message from 21:00 to 08:00 local time
 
 
 def zone_for(phone: str | None, region: str) -> str:
     """The recipient's time zone: the phone's own when it is from abroad."""
-    if region == "BD" or not phone:
-        return HOME_TZ
+    if region == HOME_REGION or not phone:
+        return HOME_TZ_NAME
     try:
         zones = phone_timezones.time_zones_for_number(phonenumbers.parse(phone))
     except phonenumbers.NumberParseException:
-        return HOME_TZ
+        return HOME_TZ_NAME
     known = [z for z in zones if z != "Etc/Unknown"]
-    return known[0] if known else HOME_TZ
+    return known[0] if known else HOME_TZ_NAME
 
 
 @lru_cache(maxsize=64)

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from referral.campaigns import quiet
 from referral.campaigns.models import CampaignRecipient
 from referral.casework import Screening
+from referral.home import HOME_REGION
 from referral.models import Contact, ContactChannel, InboxMessage
 
 PUSH_CHANNELS = ("sms", "whatsapp", "telegram", "messenger")
 LANGUAGES = ("bn", "en", "banglish")
-HOME_REGION = "BD"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from bot.render import Resources
 from referral import oncall, staff, tickets
 from referral.casework import Ticket
 from referral.errors import Invalid
+from referral.home import HOME_TZ
 from referral.models import Contact, OutboxMessage, utcnow
 
 SENDER = "+8801712000333"
@@ -30,7 +31,7 @@ def res() -> Resources:
 
 def at(day: int, hour: int) -> datetime:
     """A moment in Dhaka time, `day` days after Monday 2026-11-30."""
-    monday = datetime(2026, 11, 30, tzinfo=oncall.DHAKA)
+    monday = datetime(2026, 11, 30, tzinfo=HOME_TZ)
     return (monday + timedelta(days=day, hours=hour)).astimezone(UTC)
 
 
@@ -165,6 +166,7 @@ def test_the_oncall_commands(tmp_path, monkeypatch, data_key) -> None:  # type: 
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
     monkeypatch.setenv("DATA_KEY", data_key)
     monkeypatch.setenv("APP_ENV", "test")
+    monkeypatch.setenv("COLUMNS", "200")  # a table wider than 80 columns is not cut mid-name
     get_settings.cache_clear()
     run = CliRunner().invoke
     try:
