@@ -129,6 +129,7 @@ class Services:
         s = self.settings
         return OutboxWorker(sessionmaker=self.sessionmaker, senders=self.channels.senders,
                             limiter=self.limiter, caps=s.rate_caps(), batch=s.outbox_batch,
+                            concurrency=s.outbox_concurrency,
                             lease_seconds=s.outbox_lease_seconds,
                             max_attempts=s.outbox_max_attempts,
                             backoff_seconds=s.outbox_backoff_seconds,

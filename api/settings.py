@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # The outbox worker: None means in-process when REDIS_URL is unset (the embedded default).
     outbox_in_process: bool | None = None
     outbox_batch: int = Field(20, ge=1, le=500)
+    # Messages of different people in flight at once per worker: one at a time, a worker's
+    # database round trips, not the channel's cap, set the pace (docs/performance.md).
+    outbox_concurrency: int = Field(8, ge=1, le=64)
     outbox_lease_seconds: float = 120.0  # a claim older than this was a dead worker's
     outbox_max_attempts: int = Field(6, ge=1)
     outbox_backoff_seconds: float = 5.0  # doubled per attempt, up to the cap below
