@@ -63,7 +63,9 @@ class OutboxMessage(Base):
     """Every message to a person: replies sent inline are recorded as sent, the rest wait here."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_pending", "status", "priority", "id"),)
+    __table_args__ = (Index("ix_outbox_pending", "status", "priority", "id"),
+                      # A campaign's progress counts its messages by status (0010).
+                      Index("ix_outbox_campaign_status", "campaign_id", "status"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
@@ -88,7 +90,7 @@ class OutboxMessage(Base):
     claimed_at: Mapped[datetime | None] = mapped_column()
     # Added in 0010 (campaigns): the campaign a bulk message belongs to, and the time zone whose
     # night it must not be sent in (None: no quiet hours).
-    campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
     quiet_tz: Mapped[str | None] = mapped_column(String(40))
     # A WhatsApp message outside the 24-hour session window goes as this approved template
     # (Twilio's Content SID) instead of free text.

@@ -63,12 +63,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("campaign_id", sa.Integer))
         batch.add_column(sa.Column("quiet_tz", sa.String(40)))
         batch.add_column(sa.Column("template", sa.String(64)))
-        batch.create_index("ix_outbox_messages_campaign_id", ["campaign_id"])
+        batch.create_index("ix_outbox_campaign_status", ["campaign_id", "status"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox_messages") as batch:
-        batch.drop_index("ix_outbox_messages_campaign_id")
+        batch.drop_index("ix_outbox_campaign_status")
         batch.drop_column("template")
         batch.drop_column("quiet_tz")
         batch.drop_column("campaign_id")
