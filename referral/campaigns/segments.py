@@ -139,7 +139,7 @@ async def members(session: AsyncSession, segment: Segment, *, chunk: int = 2000,
 
 
 def _region(phone: str | None) -> str:
-    if not phone:
+    if not phone or phone.startswith("+880"):  # most contacts: no need to parse
         return HOME_REGION
     try:
         return phonenumbers.region_code_for_number(phonenumbers.parse(phone)) or HOME_REGION
