@@ -91,13 +91,19 @@ class DangerDetector:
                 if end - start == len(toks):
                     continue
                 inside = [h for h in hits if h.start >= start and h.end <= end]
+                if end - start < features.WINDOW and not any(
+                        h.cue.category in DANGER and not h.negated for h in inside):
+                    # A short clause with no danger word reads as the model's prior: "which
+                    # rate better" alone was 0.56 danger in a remittance question (round 7).
+                    continue
                 probs = probabilities(self.model, features.extract(toks[start:end],
                                                                    cue_features(inside)))
                 if danger_of(probs) > danger_of(best):
                     best = probs
         category = max(DANGER, key=lambda c: best.get(c, 0.0))
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
-        joking = any(h.cue.category in cue_lib.NOT_SERIOUS and not h.negated for h in hits)
+        joking = cue_lib.laughs(text) or any(h.cue.category in cue_lib.NOT_SERIOUS
+                                             and not h.negated for h in hits)
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), joking)
 
@@ -123,6 +129,13 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         # A strong cue too is said, so that the questionnaire never doubts this reading.
         cue = ("cue",) if s.strong and s.question < 0.5 else ()
         return Assessment("danger", s.category, s.danger, ("model", *cue))
+    if (t.harm is not None and s.danger >= t.harm and s.category == "self_harm"
+            and s.question < 0.5 and s.words > SHORT and not s.joking):
+        # A reading of self-harm in the band where others are asked "Are you safe?": a person
+        # who may end their life gets the safe-messaging page and a person, not a yes/no
+        # question (round 7: self-harm was the category most often only asked).
+        cue = ("cue",) if s.strong else ()
+        return Assessment("danger", s.category, s.danger, ("model", "self_harm", *cue))
     if s.strong and s.question < 0.5:
         if (s.danger < t.unsure and s.words > SHORT) or s.joking:
             # The model reads the whole message as ordinary ("the traffic here is torture"):

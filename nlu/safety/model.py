@@ -41,15 +41,18 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Above `danger` an urgent case is made; between `unsure` and `danger` the bot asks."""
+    """Above `danger` an urgent case is made; between `unsure` and `danger` the bot asks, except
+    that a reading of self-harm is urgent from `harm` up (None: from `danger`)."""
 
     danger: float
     unsure: float
     distress: float
+    harm: float | None = None
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, float | None]:
         """Plain data for the artifact."""
-        return {"danger": self.danger, "unsure": self.unsure, "distress": self.distress}
+        return {"danger": self.danger, "unsure": self.unsure, "distress": self.distress,
+                "harm": self.harm}
 
 
 def code_version() -> str:

@@ -16,15 +16,18 @@ DISTRESS_RECALL = 0.95
 # the "Are you safe?" band below it catches the rest. Out of fold on our own hard look-alikes,
 # not on fresh writers: at 1% a fresh set's self-harm recall was 79%, and 3% with the round-4
 # look-alikes keeps the recall of 2% without them with fewer false alarms (docs/safety.md,
-# round 4). Recall comes first.
-ALARM_BUDGET = 0.03
-ASK_BUDGET = 0.06
+# round 4). Recall comes first. Round 7 returned to 2% and 4%: with short clauses no longer
+# read alone and self-harm urgent from the bottom of the ask band, 3% and 6% spent the budget on
+# lower thresholds (0.50, ask 0.34) and fresh look-alikes crossed them (docs/safety.md, round 7).
+ALARM_BUDGET = 0.02
+ASK_BUDGET = 0.04
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
 def tune(signals: list[Signals], labels: list[str]) -> Thresholds:
     """The highest danger threshold that keeps recall within the alarm budget; the unsure band
-    below it likewise."""
+    below it likewise. A reading of self-harm is urgent from the bottom of that band (round 7):
+    the budget counts those alarms too, so the danger threshold for the rest rises to pay."""
     danger = [s for s, y in zip(signals, labels, strict=True) if y in DANGER]
     distress = [s for s, y in zip(signals, labels, strict=True) if y == DISTRESS]
     calm = [s for s, y in zip(signals, labels, strict=True) if y in (BENIGN, QUESTION)]
@@ -34,19 +37,33 @@ def tune(signals: list[Signals], labels: list[str]) -> Thresholds:
             return 1.0 if items is not calm else 0.0
         return sum(decide(s, t).level in levels for s in items) / len(items)
 
-    high = max((g for g in GRID if rate(Thresholds(g, g, 0.5), ("danger",), danger)
-                >= DANGER_RECALL), default=float(GRID[0]))
-    if rate(Thresholds(high, high, 0.5), ("danger",), calm) > ALARM_BUDGET:
-        high = min((g for g in GRID if rate(Thresholds(g, g, 0.5), ("danger",), calm)
-                    <= ALARM_BUDGET), default=float(GRID[-1]))
-    low = max((g for g in GRID if g <= high and rate(Thresholds(high, g, 0.5),
-                                                       ("danger", "unsure"), danger)
-               >= ASK_RECALL), default=float(GRID[0]))
-    if rate(Thresholds(high, low, 0.5), ("danger", "unsure"), calm) > ASK_BUDGET:
-        low = min((g for g in GRID if g <= high and rate(Thresholds(high, g, 0.5),
-                                                          ("danger", "unsure"), calm)
-                   <= ASK_BUDGET), default=high)
-    dist = max((g for g in GRID if rate(Thresholds(high, low, g), ("distress", "danger",
-                                                                   "unsure"), distress)
+    def urgent(harm: float | None) -> float:
+        """The highest threshold within recall and the alarm budget, self-harm from `harm`."""
+        def at(g: float) -> Thresholds:
+            return Thresholds(g, g, 0.5, None if harm is None else min(harm, g))
+
+        high = max((g for g in GRID if rate(at(g), ("danger",), danger) >= DANGER_RECALL),
+                   default=float(GRID[0]))
+        if rate(at(high), ("danger",), calm) > ALARM_BUDGET:
+            high = min((g for g in GRID if rate(at(g), ("danger",), calm) <= ALARM_BUDGET),
+                       default=float(GRID[-1]))
+        return float(high)
+
+    def ask(high: float) -> float:
+        low = max((g for g in GRID if g <= high and rate(Thresholds(high, g, 0.5),
+                                                           ("danger", "unsure"), danger)
+                   >= ASK_RECALL), default=float(GRID[0]))
+        if rate(Thresholds(high, low, 0.5), ("danger", "unsure"), calm) > ASK_BUDGET:
+            low = min((g for g in GRID if g <= high and rate(Thresholds(high, g, 0.5),
+                                                              ("danger", "unsure"), calm)
+                       <= ASK_BUDGET), default=high)
+        return float(low)
+
+    low = ask(urgent(None))
+    high = urgent(low)
+    low = ask(high)
+    harm = min(low, high)
+    dist = max((g for g in GRID if rate(Thresholds(high, low, g, harm),
+                                        ("distress", "danger", "unsure"), distress)
                 >= DISTRESS_RECALL), default=float(GRID[0]))
-    return Thresholds(float(high), float(low), float(dist))
+    return Thresholds(float(high), float(low), float(dist), harm)

@@ -112,3 +112,45 @@ def test_being_called_a_fake_is_still_danger(detector: safety.DangerDetector) ->
                             "dey na")
     assert check.level == "danger"
     assert check.category == "medical_emergency"
+
+
+def test_a_laughing_or_a_games_emoji_is_a_sign_of_a_joke(detector: safety.DangerDetector) -> None:
+    # The tokeniser drops emoji, so they are looked for in the raw text (cues.LAUGHING).
+    assert cues.laughs("bou bolse eid e na ashle mere felbe 😂")
+    assert cues.laughs("aj ke khela dekhsi 🏏") and not cues.laughs("camp e agun 🔥")
+    assert detector.signals("boss bolse kalke late hole mere felbe 🤣").joking
+
+
+def test_a_short_clause_without_a_danger_word_is_not_read_alone(
+        detector: safety.DangerDetector) -> None:
+    # "which rate better" alone reads as the model's prior (about half danger): a remittance
+    # question was an urgent case when its clauses were read one by one (round 7).
+    assert detector.assess("best way to send money home, bkash or bank? which rate better"
+                           ).level != "danger"
+    # ...while a clause with a danger word still carries a long message.
+    check = detector.assess("ami dubai te achi, kaj valo na. malik amake protidin mardhor kore")
+    assert check.level == "danger"
+
+
+def test_a_reading_of_self_harm_is_urgent_in_the_band_others_are_asked() -> None:
+    from nlu.safety.detector import Signals, decide
+    from nlu.safety.model import Thresholds
+
+    t = Thresholds(0.6, 0.45, 0.1, harm=0.45)
+    harm = Signals(0.5, "self_harm", 0.0, 0.0, None, words=9)
+    other = Signals(0.5, "violence", 0.0, 0.0, None, words=9)
+    assert decide(harm, t).level == "danger"
+    assert decide(other, t).level == "unsure"
+    assert decide(Signals(0.5, "self_harm", 0.0, 0.0, None, words=9, joking=True),
+                  t).level == "unsure"
+    assert decide(harm, Thresholds(0.6, 0.45, 0.1)).level == "unsure"  # no harm threshold
+
+
+@pytest.mark.parametrize("message", [
+    "আমি ঠিক করছি সুইসাইড করব, আর পারি না",  # the loanword in Bangla script
+    "ami suiside korbo, ar kono rasta nai",
+])
+def test_suicide_in_bangla_script_and_banglish_spellings(detector: safety.DangerDetector,
+                                                         message: str) -> None:
+    check = detector.assess(message)
+    assert check.level == "danger" and check.category == "self_harm", check
