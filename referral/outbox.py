@@ -46,30 +46,43 @@ def enqueue(session: AsyncSession, *, channel: str, user_hash: str, address: str
 PULL_CHANNELS = ("webchat", "cli")
 
 
+def _pending(now: datetime) -> Any:
+    return and_(OutboxMessage.status == "pending",
+                OutboxMessage.channel.notin_(PULL_CHANNELS),
+                or_(OutboxMessage.available_at.is_(None), OutboxMessage.available_at <= now))
+
+
+def _abandoned(now: datetime, lease: timedelta) -> Any:
+    return and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease)
+
+
 def _ready(now: datetime, lease: timedelta) -> Any:
-    pending = and_(OutboxMessage.status == "pending",
-                   OutboxMessage.channel.notin_(PULL_CHANNELS),
-                   or_(OutboxMessage.available_at.is_(None), OutboxMessage.available_at <= now))
-    abandoned = and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease)
-    return or_(pending, abandoned)
+    return or_(_pending(now), _abandoned(now, lease))
 
 
 async def claim(session: AsyncSession, *, limit: int = 20, lease_seconds: float = 120,
                 now: datetime | None = None) -> list[OutboxMessage]:
-    """Claim up to `limit` ready messages, best priority first, and commit the claim."""
+    """Claim up to `limit` ready messages, best priority first, and commit the claim (and up
+    to `limit` more taken over from dead workers, which are rare)."""
     now = now or utcnow()
-    ready = _ready(now, timedelta(seconds=lease_seconds))
+    lease = timedelta(seconds=lease_seconds)
+    ready = _ready(now, lease)
     token = uuid.uuid4().hex
-    choice = (select(OutboxMessage.id).where(ready)
-              .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit))
+    # Two choices, not one with OR: the pending one walks ix_outbox_pending in queue order
+    # and stops after `limit` rows; with OR, every claim read and sorted the whole queue
+    # (300 ms at 100,000 campaign messages; docs/performance.md, "Campaigns").
+    choices = [select(OutboxMessage.id).where(which)
+               .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
+               for which in (_pending(now), _abandoned(now, lease))]
     if session.get_bind().dialect.name == "postgresql":
-        # In a CTE, run once. As a plain `IN (subquery)` PostgreSQL may rescan the subquery for
+        # In CTEs, run once. As a plain `IN (subquery)` PostgreSQL may rescan the subquery for
         # each row it updates, and every rescan, no longer seeing the rows just claimed, locks
         # the next ones: one claim took the whole queue, not `limit` rows.
-        picked = choice.with_for_update(skip_locked=True).cte("picked")
-        chosen = OutboxMessage.id.in_(select(picked.c.id))
+        picked = [c.with_for_update(skip_locked=True).cte(f"picked{i}")
+                  for i, c in enumerate(choices)]
+        chosen = or_(*(OutboxMessage.id.in_(select(p.c.id)) for p in picked))
     else:
-        chosen = OutboxMessage.id.in_(choice.scalar_subquery())
+        chosen = or_(*(OutboxMessage.id.in_(c.scalar_subquery()) for c in choices))
     # `ready` again in the outer WHERE: on SQLite a row claimed meanwhile no longer matches.
     await session.execute(
         update(OutboxMessage)
