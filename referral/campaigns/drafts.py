@@ -3,7 +3,7 @@ address whom, and what a valid campaign is."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -95,7 +95,9 @@ def send_time(value: Any) -> datetime | None:
             moment = datetime.fromisoformat(str(value))
         except ValueError as exc:
             raise Invalid("send_at must be an ISO-8601 time, e.g. 2027-01-15T10:00+06:00") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=HOME)
+    # Stored in UTC: SQLite keeps a time's digits and drops its zone, so 10:00+06:00 kept as
+    # it is would be read back as 10:00 UTC, six hours late.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=HOME)).astimezone(UTC)
 
 
 async def create(session: AsyncSession, user: StaffUser | None, *, name: str,

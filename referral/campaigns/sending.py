@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -81,7 +81,10 @@ async def start(session: AsyncSession, campaign: Campaign, compose: Compose, *,
     if not taken.rowcount:  # type: ignore[attr-defined]
         await session.rollback()
         raise AlreadyStarted(campaign_id)
-    begin = max(now, campaign.send_at) if campaign.send_at else now
+    send_at = campaign.send_at
+    if send_at is not None and send_at.tzinfo is None:  # SQLite: written in UTC
+        send_at = send_at.replace(tzinfo=UTC)
+    begin = max(now, send_at) if send_at else now
     result = Plan()
     outbox: list[dict[str, Any]] = []
     recipients: list[dict[str, Any]] = []
