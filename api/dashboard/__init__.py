@@ -1,5 +1,5 @@
 """The staff web dashboard at `/dashboard`: queues, tickets, exports, import, M&E, content
-review."""
+review, campaigns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.dashboard import actions, content_review, downloads, imports, login, queues, stats, ticket_page
+from api.dashboard import (
+    actions,
+    campaigns,
+    content_review,
+    downloads,
+    imports,
+    login,
+    queues,
+    stats,
+    ticket_page,
+)
 from api.dashboard.session import PATH, CsrfFailed, LoginRequired, login_url
 from api.dashboard.web import HERE, render
 from bot.i18n import N_
@@ -18,7 +28,7 @@ FORGED = N_("This form was not sent from your dashboard session. Go back, reload
 def install(app: FastAPI) -> None:
     """Mount the dashboard's pages, static files and error pages on the app."""
     for module in (login, queues, ticket_page, actions, downloads, imports, stats,
-                   content_review):
+                   content_review, campaigns):
         app.include_router(module.router, prefix=PATH, include_in_schema=False)
     app.mount(f"{PATH}/static", StaticFiles(directory=HERE / "static"), name="dashboard-static")
 

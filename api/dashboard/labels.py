@@ -25,3 +25,11 @@ EVENT = {"created": N_("Created"), "assigned": N_("Assigned"), "accepted": N_("A
          "imported": N_("Imported"), "urgent": N_("Urgent request"),
          "handoff": N_("Asked for a person"), "anonymised": N_("Anonymised")}
 ROLE = {"admin": N_("Admin"), "manager": N_("Manager"), "organizer": N_("Field organizer")}
+CAMPAIGN_STATUS = {"draft": N_("Draft"), "scheduled": N_("Scheduled"), "sending": N_("Sending"),
+                   "done": N_("Done"), "cancelled": N_("Cancelled")}
+LANGUAGE = {"bn": N_("Bangla"), "en": N_("English"), "banglish": N_("Banglish")}
+CHANNEL = {"sms": N_("SMS"), "whatsapp": N_("WhatsApp"), "telegram": N_("Telegram"),
+           "messenger": N_("Messenger")}
+# A campaign's progress, in the order the bar draws it.
+PROGRESS = {"sent": N_("Sent"), "failed": N_("Failed"), "skipped": N_("Skipped"),
+            "pending": N_("Pending"), "cancelled": N_("Cancelled")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -98,7 +98,9 @@ def send_time(value: Any) -> datetime | None:
             moment = datetime.fromisoformat(str(value))
         except ValueError as exc:
             raise Invalid("send_at must be an ISO-8601 time, e.g. 2027-01-15T10:00+06:00") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=HOME_TZ)
+    # Stored in UTC: SQLite keeps a time's digits and drops its zone, so 10:00+06:00 kept as
+    # it is would be read back as 10:00 UTC, six hours late.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=HOME_TZ)).astimezone(UTC)
 
 
 def steps_from(kind: Any, steps: Any) -> list[dict[str, Any]]:

@@ -281,3 +281,20 @@ async def test_an_address_is_kept_once_even_for_people_linked_before_addresses_w
         await s.commit()
         row = (await s.scalars(select(ContactChannel))).one()
     assert row.address == "chat-1"
+
+
+async def test_a_send_time_in_bangladesh_time_is_kept_in_utc_and_started_from_storage(
+        sessions: Any) -> None:
+    async with sessions() as s:
+        await person(s, 1)
+        await s.commit()
+        made = await drafts.create(s, None, name="Later", segment={}, messages=MESSAGES,
+                                   send_at="2027-01-15T10:00")  # Bangladesh time, no zone
+        await s.commit()
+        made_id = made.id
+    async with sessions() as s:  # read back: on SQLite the stored time has lost its zone
+        stored = await s.get(Campaign, made_id)
+        assert stored.send_at.replace(tzinfo=stored.send_at.tzinfo or UTC) == at(10, day=15)
+        await sending.start(s, stored, Composer(stored.messages, CATALOGS), now=NOON)
+        row = (await s.scalars(select(OutboxMessage))).one()
+    assert row.available_at.replace(tzinfo=UTC) == at(10, day=15)

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,14 +68,11 @@ async def _ticket(url: str, ticket_id: int) -> Ticket:
     return ticket
 
 
-@pytest.fixture
-def server(tmp_path: Path, data_key: str) -> Iterator[tuple[str, str, dict[str, int]]]:
-    """The real app on a free port, in a thread; yields (base URL, database URL, ticket ids)."""
-    _need_chromium()
+@contextmanager
+def serve(tmp_path: Path, data_key: str, url: str) -> Iterator[str]:
+    """The real app on a free port, in a thread, on the database at `url`; yields its base URL."""
     import uvicorn
 
-    url = f"sqlite:///{tmp_path / 'e2e.db'}"
-    ids = asyncio.run(_seed(url))
     settings = Settings(APP_ENV="test", VAR_DIR=tmp_path, database_url=url,
                         secret_key="e" * 40, data_key=data_key, redis_url=None)
     port = _free_port()
@@ -88,10 +86,20 @@ def server(tmp_path: Path, data_key: str) -> Iterator[tuple[str, str, dict[str, 
         assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", url, ids
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@pytest.fixture
+def server(tmp_path: Path, data_key: str) -> Iterator[tuple[str, str, dict[str, int]]]:
+    """Yields (base URL, database URL, ticket ids)."""
+    _need_chromium()
+    url = f"sqlite:///{tmp_path / 'e2e.db'}"
+    ids = asyncio.run(_seed(url))
+    with serve(tmp_path, data_key, url) as base:
+        yield base, url, ids
 
 
 @pytest.mark.browser
