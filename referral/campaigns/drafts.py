@@ -17,6 +17,8 @@ from referral.casework import District, StaffUser
 from referral.errors import Forbidden, Invalid, NotFound
 from referral.home import HOME_TZ
 
+# NUL and other control characters: PostgreSQL refuses NUL, and no phone shows the others.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTENT_SID = re.compile(r"^HX[0-9a-f]{32}$")
 MAX_STEPS = 10
 MAX_TEXT = 1000  # characters of one language version (Twilio takes 1,600 with the footer)
@@ -48,9 +50,9 @@ async def segment_from(session: AsyncSession, data: dict[str, Any]) -> Segment:
         raise Invalid("segment must be an object")
     for key in ("languages", "districts", "channels", "topics", "countries"):
         value = data.get(key)
-        if value is not None and not (isinstance(value, list)
-                                      and all(isinstance(v, str) for v in value)):
-            raise Invalid(f"segment.{key} must be a list of strings")
+        if value is not None and not (isinstance(value, list) and all(
+                isinstance(v, str) and len(v) <= 60 and not _CONTROL.search(v) for v in value)):
+            raise Invalid(f"segment.{key} must be a list of short texts")
     if data.get("registered") not in (None, True, False):
         raise Invalid("segment.registered must be true or false")
     if bad := sorted(set(data.get("languages") or ()) - set(LANGUAGES)):
@@ -81,6 +83,8 @@ def messages_from(data: Any) -> dict[str, str]:
             raise Invalid(f"messages.{lang} must be a text")
         if len(text) > MAX_TEXT:
             raise Invalid(f"messages.{lang} is longer than {MAX_TEXT} characters")
+        if _CONTROL.search(text):
+            raise Invalid(f"messages.{lang} has a control character (only line breaks may be)")
         out[lang] = text.strip()
     if extra := sorted(set(data) - {"bn", "en", "banglish"}):
         raise Invalid(f"unknown message languages: {', '.join(extra)}")
@@ -141,8 +145,8 @@ async def create(session: AsyncSession, user: StaffUser | None, *, name: str,
                  whatsapp_template: str | None = None) -> Campaign:
     """A draft campaign (the caller commits); nothing is sent. `topics`: the topic ids a
     "reply 1 for more" may point at (the content library's)."""
-    if not isinstance(name, str) or not name.strip() or len(name) > 120:
-        raise Invalid("name must be a text of 1 to 120 characters")
+    if not isinstance(name, str) or not name.strip() or len(name) > 120 or _CONTROL.search(name):
+        raise Invalid("name must be a text of 1 to 120 characters, without control characters")
     chosen = await segment_from(session, segment or {})
     await check_may_address(session, user, chosen)
     checked = steps_from(kind, steps)

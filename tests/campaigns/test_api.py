@@ -110,7 +110,10 @@ BAD = [{"messages": {"bn": "x"}},
        {"kind": "poll"},
        {"kind": "quiz", "steps": [{"en": "Q?", "options": 2, "answer": "1"}]},
        {"topic": "no_such_topic"},
-       {"whatsapp_template": "hello_world"}]
+       {"whatsapp_template": "hello_world"},
+       {"name": "nul\x00byte"},
+       {"segment": {"topics": ["migration_cost\x00"]}},
+       {"messages": {"bn": "x\x00", "en": "y"}}]
 
 
 def test_bad_input_is_a_clear_4xx(client: TestClient) -> None:
