@@ -38,6 +38,17 @@ def _fail(exc: Any) -> typer.Exit:
     return typer.Exit(2)
 
 
+async def _campaign(session: Any, campaign_id: int) -> Any:
+    """The campaign, or a clear message and exit code 2."""
+    from referral.campaigns import drafts
+    from referral.errors import DomainError
+
+    try:
+        return await drafts.get(session, None, campaign_id)
+    except DomainError as exc:
+        raise _fail(exc) from exc
+
+
 def _show_plan(plan: Any, composer: Any) -> None:
     table = Table("language", "channel", "SMS parts", "encoding", "text", title="previews")
     for p in composer.previews():
@@ -118,14 +129,10 @@ def estimate(campaign_id: int) -> None:
 
 
 async def _estimate(campaign_id: int) -> None:
-    from referral.campaigns import drafts, sending
-    from referral.errors import DomainError
+    from referral.campaigns import sending
 
     async with database_session() as session:
-        try:
-            campaign = await drafts.get(session, None, campaign_id)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+        campaign = await _campaign(session, campaign_id)
         composer = _composer(campaign)
         _show_plan(await sending.plan(session, campaign, composer), composer)
 
@@ -142,14 +149,10 @@ def start(campaign_id: int,
 
 
 async def _start(campaign_id: int, yes: bool) -> None:
-    from referral.campaigns import drafts, sending
-    from referral.errors import DomainError
+    from referral.campaigns import sending
 
     async with database_session() as session:
-        try:
-            campaign = await drafts.get(session, None, campaign_id)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+        campaign = await _campaign(session, campaign_id)
         composer = _composer(campaign)
         plan = await sending.plan(session, campaign, composer)
         _show_plan(plan, composer)
@@ -200,14 +203,10 @@ def cancel(campaign_id: int) -> None:
 
 
 async def _cancel(campaign_id: int) -> None:
-    from referral.campaigns import drafts, sending
-    from referral.errors import DomainError
+    from referral.campaigns import sending
 
     async with database_session() as session:
-        try:
-            campaign = await drafts.get(session, None, campaign_id)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+        campaign = await _campaign(session, campaign_id)
         stopped = await sending.cancel(session, campaign)
         console.print(f"campaign #{campaign_id} cancelled; {stopped} messages will not go")
 

@@ -144,11 +144,15 @@ async def create_campaign(request: Request, user: StaffUser = FormUser,
     return RedirectResponse(f"{PATH}/campaigns/{campaign.id}", status_code=303)
 
 
-async def _campaign(db: AsyncSession, user: StaffUser, campaign_id: int) -> Campaign | None:
+async def _campaign(request: Request, db: AsyncSession, user: StaffUser,
+                    campaign_id: int) -> Campaign | Response:
+    """The campaign a manager or admin may see, or the page that says why not."""
+    if not _runs_campaigns(user):
+        return _denied(request, user)
     try:
         return await drafts.get(db, user, campaign_id)
     except NotFound:
-        return None
+        return render(request, "error.html", user=user, status=404, message=MISSING)
 
 
 async def _page(request: Request, db: AsyncSession, user: StaffUser, campaign: Campaign, *,
@@ -165,22 +169,18 @@ async def _page(request: Request, db: AsyncSession, user: StaffUser, campaign: C
 @router.get("/campaigns/{campaign_id}")
 async def campaign_page(campaign_id: int, request: Request, user: StaffUser = CurrentUser,
                         db: AsyncSession = Depends(session)) -> Response:
-    if not _runs_campaigns(user):
-        return _denied(request, user)
-    campaign = await _campaign(db, user, campaign_id)
-    if campaign is None:
-        return render(request, "error.html", user=user, status=404, message=MISSING)
+    campaign = await _campaign(request, db, user, campaign_id)
+    if isinstance(campaign, Response):
+        return campaign
     return await _page(request, db, user, campaign)
 
 
 @router.post("/campaigns/{campaign_id}/start")
 async def start_campaign(campaign_id: int, request: Request, user: StaffUser = FormUser,
                          db: AsyncSession = Depends(session)) -> Response:
-    if not _runs_campaigns(user):
-        return _denied(request, user)
-    campaign = await _campaign(db, user, campaign_id)
-    if campaign is None:
-        return render(request, "error.html", user=user, status=404, message=MISSING)
+    campaign = await _campaign(request, db, user, campaign_id)
+    if isinstance(campaign, Response):
+        return campaign
     try:
         await sending.start(db, campaign, composer(request, campaign))
     except sending.AlreadyStarted:
@@ -195,11 +195,9 @@ async def start_campaign(campaign_id: int, request: Request, user: StaffUser = F
 @router.post("/campaigns/{campaign_id}/cancel")
 async def cancel_campaign(campaign_id: int, request: Request, user: StaffUser = FormUser,
                           db: AsyncSession = Depends(session)) -> Response:
-    if not _runs_campaigns(user):
-        return _denied(request, user)
-    campaign = await _campaign(db, user, campaign_id)
-    if campaign is None:
-        return render(request, "error.html", user=user, status=404, message=MISSING)
+    campaign = await _campaign(request, db, user, campaign_id)
+    if isinstance(campaign, Response):
+        return campaign
     counts = await sending.progress(db, campaign.id)
     if sending.status(campaign, counts, utcnow()) not in ("draft", *LIVE):
         return await _page(request, db, user, campaign, status=409, problem=NOTHING_LEFT)
