@@ -49,12 +49,10 @@ class OutboxWorker:
     async def drain_once(self) -> int:
         """Claim one batch and send it; the number of messages claimed."""
         now = self.clock()
+        if self._swept is None or (now - self._swept).total_seconds() > self.lease_seconds / 4:
+            self._swept = now
+            await self.settle_stranded(now)
         async with self.sessionmaker() as session:
-            if self._swept is None or (now - self._swept).total_seconds() > self.lease_seconds / 4:
-                self._swept = now
-                if lost := await outbox.interrupted(session, now=now,
-                                                    lease_seconds=self.lease_seconds):
-                    log.warning("outbox_interrupted", extra={"count": lost, "worker": self.name})
             rows = await outbox.claim(session, limit=self.batch, lease_seconds=self.lease_seconds,
                                       now=now)
         # Best priority first (replies before a campaign), and within a priority several
@@ -83,6 +81,35 @@ class OutboxWorker:
                     if isinstance(r, BaseException)]
         if failures:
             raise failures[0]
+
+    async def settle_stranded(self, now: datetime) -> None:
+        """Campaign messages a dead worker was handing over: ask the provider about each.
+
+        It has the message: sent (with its id, so delivery reports find it). It has not: the
+        message never left, so it is queued again and goes once. A provider that cannot be
+        asked (Telegram and Messenger keep no list of what a bot sent) leaves it `unknown`:
+        counted as failed, never sent again, because twice is worse than not at all."""
+        async with self.sessionmaker() as session:
+            rows = await outbox.stranded(session, now=now, lease_seconds=self.lease_seconds)
+        if rows:
+            log.warning("outbox_interrupted", extra={"count": len(rows), "worker": self.name})
+        for row in rows:
+            find = getattr(self.senders.get(row.channel), "find", None)
+            if find is None:
+                await self._finish(row, "unknown", error="interrupted while sending")
+                continue
+            try:
+                provider_id = await find(row, row.sent_at or row.created_at)
+            except SendError as exc:  # the provider cannot be asked now: after another lease
+                gave_up = row.attempts >= self.max_attempts
+                await self._finish(row, "unknown" if gave_up else "dispatching",
+                                   error=f"interrupted; provider not asked ({exc.code})")
+                continue
+            if provider_id:
+                await self._finish(row, "sent", provider_id=provider_id,
+                                   error="interrupted; the provider had it")
+            else:
+                await self._finish(row, "pending", error="interrupted before the provider got it")
 
     async def _overtaken(self, row: OutboxMessage) -> bool:
         """A reply waits behind a campaign's batch: give the campaign message back. Looked up

@@ -122,28 +122,38 @@ async def dispatch(session: AsyncSession, row: OutboxMessage) -> bool:
     """Mark a bulk message as being handed to the provider, just before it is (commits).
 
     False when it was cancelled or taken over meanwhile: then it must not go. A worker killed
-    after this mark leaves the row `dispatching`, which is never claimed again: whether the
-    provider got it is unknown, and a campaign message may go once or not at all, never twice
-    (`interrupted` settles such rows)."""
+    after this mark leaves the row `dispatching`, which is never claimed again as it is: the
+    provider may or may not have it, and a campaign message must go once, never twice.
+    `stranded` hands such rows to a worker that asks the provider before anything else;
+    `sent_at` keeps when it was handed over (the provider made it after that), until sent."""
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == row.claim_token,
                OutboxMessage.status == "sending")
-        .values(status="dispatching").execution_options(synchronize_session=False))
+        .values(status="dispatching", sent_at=utcnow())
+        .execution_options(synchronize_session=False))
     await session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def interrupted(session: AsyncSession, *, now: datetime, lease_seconds: float) -> int:
-    """Bulk messages whose worker died while handing them over become `unknown` (commits)."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "dispatching",
-               OutboxMessage.claimed_at < now - timedelta(seconds=lease_seconds))
-        .values(status="unknown", claim_token=None, last_error="interrupted while sending")
+async def stranded(session: AsyncSession, *, now: datetime, lease_seconds: float,
+                   limit: int = 50) -> list[OutboxMessage]:
+    """Bulk messages whose worker died while handing them over, claimed for settling by this
+    worker alone (commits). They stay `dispatching`: a settler that dies too leaves them to
+    the next one after another lease, and `sent_at` still says when they were handed over."""
+    lost = and_(OutboxMessage.status == "dispatching",
+                OutboxMessage.claimed_at < now - timedelta(seconds=lease_seconds))
+    token = uuid.uuid4().hex
+    chosen = select(OutboxMessage.id).where(lost).order_by(OutboxMessage.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":  # once, as in `claim`
+        chosen = select(chosen.with_for_update(skip_locked=True).cte("stranded").c.id)
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(chosen), lost)
+        .values(claim_token=token, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False))
     await session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return list(await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)))
 
 
 async def release(session: AsyncSession, rows: list[OutboxMessage], *,

@@ -20,6 +20,10 @@ router.include_router(messenger.router)
 
 
 class Sender(Protocol):
+    """Sends outbox rows. A sender whose provider keeps a list of what was sent also has
+    `async find(row, since) -> str | None`: the provider's id for a row a dead worker was
+    handing over, or None when the provider never got it (`OutboxWorker.settle_stranded`)."""
+
     async def send(self, row: OutboxMessage) -> str:
         """Send one outbox row: the provider's message id, or a `SendError`."""
 

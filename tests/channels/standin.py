@@ -18,7 +18,7 @@ Answer = tuple[int, dict[str, Any]]
 
 
 class Call(dict[str, Any]):
-    """One request: `path`, `query`, `params` (form or JSON fields), `headers`."""
+    """One request: `method`, `path`, `query`, `params` (form or JSON fields), `headers`."""
 
 
 class StandIn:
@@ -41,7 +41,7 @@ class StandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
-                call = Call(path=parts.path, query=dict(parse_qsl(parts.query)),
+                call = Call(method=self.command, path=parts.path, query=dict(parse_qsl(parts.query)),
                             params=_params(self.headers.get("Content-Type", ""), body),
                             headers=dict(self.headers))
                 with server.lock:
@@ -135,21 +135,55 @@ class BotAPI(StandIn):
 # -- Twilio's REST API ----------------------------------------------------------------------
 
 class TwilioAPI(StandIn):
-    """`POST /2010-04-01/Accounts/{sid}/Messages.json`; `errors` are answered first, in order."""
+    """`POST /2010-04-01/Accounts/{sid}/Messages.json` makes a message and `GET` lists them
+    (newest first, filtered by `To` and `From`), as Twilio does. `errors` answer sends first,
+    in order; `list_errors` answer lists. With `delay`, a send is made at once and answered
+    that many seconds later: a sender killed meanwhile never learns that Twilio has it."""
 
     def __init__(self) -> None:
         self.errors: list[Answer] = []
+        self.list_errors: list[Answer] = []
+        self.made: list[dict[str, Any]] = []
+        self.delay = 0.0
         self.ids = itertools.count(1)
         super().__init__(self._answer)
 
     def _answer(self, call: Call) -> Answer:
         if not call["path"].endswith("/Messages.json"):
             return 404, {"code": 20404, "message": "not found", "status": 404}
+        if call["method"] == "GET":
+            return self._list(call["query"])
         if self.errors:
             return self.errors.pop(0)
-        sid = f"SM{next(self.ids):032d}"
-        return 201, {"sid": sid, "status": "queued", "to": call["params"].get("To"),
-                     "body": call["params"].get("Body")}
+        p = call["params"]
+        message = self.make(p.get("To", ""), p.get("From", ""), p.get("Body"))
+        if self.delay:
+            time.sleep(self.delay)
+        return 201, message
+
+    def make(self, to: str, sender: str, body: str | None) -> dict[str, Any]:
+        """A message Twilio holds (a test may put one there as if a lost send had made it)."""
+        message = {"sid": f"SM{next(self.ids):032d}", "status": "queued", "to": to,
+                   "from": sender, "body": body, "direction": "outbound-api",
+                   "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())}
+        with self.lock:
+            self.made.append(message)
+        return message
+
+    def _list(self, query: dict[str, str]) -> Answer:
+        if self.list_errors:
+            return self.list_errors.pop(0)
+        with self.lock:
+            found = [m for m in reversed(self.made)
+                     if m["to"] == query.get("To", m["to"])
+                     and m["from"] == query.get("From", m["from"])]
+        size = int(query.get("PageSize", 50))
+        return 200, {"messages": found[:size], "page": 0, "page_size": size,
+                     "next_page_uri": None}
+
+    def matching(self, suffix: str) -> list[Call]:
+        """The sends (POSTs) to `suffix`: a list is not a message."""
+        return [c for c in super().matching(suffix) if c["method"] == "POST"]
 
     def sent(self, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         return [c["params"] for c in self.wait_for("/Messages.json", count, timeout)]
