@@ -53,7 +53,8 @@ def _identity(doc: list[str]) -> list[str]:
 
 
 def vectorise(docs: list[list[str]], *, min_df: int = 1,
-              stream_weights: dict[str, float] | None = None) -> tuple[Any, Any]:
+              stream_weights: dict[str, float] | None = None,
+              dtype: Any = np.float32) -> tuple[Any, Any]:
     """Fit a TF-IDF vectoriser on pre-extracted feature lists; return it and the matrix.
 
     `stream_weights` scales the IDF of every feature whose name starts with "<prefix>:", so
@@ -61,8 +62,7 @@ def vectorise(docs: list[list[str]], *, min_df: int = 1,
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df,
-                          dtype=np.float32)
+    vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df, dtype=dtype)
     vec.fit(docs)
     if stream_weights:
         idf = vec.idf_.copy()
@@ -73,13 +73,14 @@ def vectorise(docs: list[list[str]], *, min_df: int = 1,
 
 
 def make_estimator(kind: str, c: float, seed: int = 0,
-                   class_weight: str | dict[str, float] | None = None) -> Any:
+                   class_weight: str | dict[str, float] | None = None,
+                   tol: float = 1e-4) -> Any:
     """A fresh linear classifier: "logreg" (multinomial) or "svm" (one-vs-rest LinearSVC)."""
     if kind == "logreg":
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(C=c, max_iter=3000, random_state=seed,
-                                  class_weight=class_weight)
+                                  class_weight=class_weight, tol=tol)
     if kind == "svm":
         from sklearn.svm import LinearSVC
 
@@ -89,10 +90,15 @@ def make_estimator(kind: str, c: float, seed: int = 0,
 
 def fit(docs: list[list[str]], labels: list[str], *, kind: str, c: float,
         min_df: int = 1, stream_weights: dict[str, float] | None = None,
-        class_weight: str | dict[str, float] | None = None) -> LinearModel:
-    """Fit TF-IDF and a linear classifier; return the plain-array model."""
-    vec, x = vectorise(docs, min_df=min_df, stream_weights=stream_weights)
-    est = make_estimator(kind, c, class_weight=class_weight).fit(x, labels)
+        class_weight: str | dict[str, float] | None = None,
+        exact: bool = False) -> LinearModel:
+    """Fit TF-IDF and a linear classifier; return the plain-array model. `exact` fits in
+    double precision to a tight tolerance: slower, but the same model on every CPU (a
+    threshold chosen on its readings must not move with a machine's rounding)."""
+    vec, x = vectorise(docs, min_df=min_df, stream_weights=stream_weights,
+                       dtype=np.float64 if exact else np.float32)
+    est = make_estimator(kind, c, class_weight=class_weight,
+                         tol=1e-6 if exact else 1e-4).fit(x, labels)
     classes = [str(k) for k in est.classes_]
     coef = np.asarray(est.coef_, dtype=np.float32)
     intercept = np.asarray(est.intercept_, dtype=np.float32)

@@ -77,16 +77,23 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def nlu_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the session's model is kept (NLU_ARTIFACT_DIR for a served subprocess)."""
-    return tmp_path_factory.mktemp("nlu")
+def nlu_dir() -> Path:
+    """Where the models are kept (NLU_ARTIFACT_DIR for a served subprocess): kept between
+    runs, as `make run` keeps its own. Each file is named by a hash of the code and data that
+    shaped it, so a change trains afresh and a stale model is never loaded."""
+    path = ROOT / "var" / "test-models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture(scope="session")
 def nlu_model(nlu_dir: Path):  # type: ignore[no-untyped-def]
-    """The real built-in NLU, trained once for the whole session."""
+    """The real built-in NLU and danger detector, trained once (and saved, so that the
+    processes a test starts load them instead of each training its own)."""
+    from nlu import safety
     from nlu.engine import load_or_train
 
+    safety.DangerDetector.load(safety.DATA_DIR, safety.CUES, nlu_dir)
     return load_or_train(ROOT / "nlu" / "data", nlu_dir)
 
 
