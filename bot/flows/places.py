@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from nlu.rasa_yaml import read_nlu
+
+_BANGLA = re.compile("[\u0980-\u09ff]")
 
 SURE = 90  # a score this high is taken as the answer
 CLOSE = 72  # between CLOSE and SURE we ask "Did you mean ...?"
@@ -24,6 +27,16 @@ class PlaceIndex:
     def __init__(self, variants: dict[str, str]) -> None:
         self.variants = {_key(v): c for v, c in variants.items()}
         self.canonical = sorted(set(self.variants.values()))
+        # The first Bangla-script spelling in the lookup file is the name a Bangla reply uses
+        # ("সৌদি আরব", not "Saudi Arabia"; docs/glossary.md).
+        self.bangla: dict[str, str] = {}
+        for variant, name in variants.items():
+            if _BANGLA.search(variant):
+                self.bangla.setdefault(name, variant)
+
+    def name(self, canonical: str, lang: str) -> str:
+        """How a reply in `lang` writes a canonical name."""
+        return self.bangla.get(canonical, canonical) if lang == "bn" else canonical
 
     @classmethod
     def from_lookup(cls, path: Path) -> PlaceIndex:

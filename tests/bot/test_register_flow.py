@@ -60,11 +60,14 @@ def test_bangla_registration_end_to_end(res: Resources) -> None:
     p = Person(res, lang="bn")
     start = p.say("নিবন্ধন")
     assert "DELETE" in p.last(start) and p.state.step == "consent"
+    assert "মুছুন (বা DELETE)" in p.last(start)  # the Bangla keyword first (docs/glossary.md)
     for text, step in BANGLA_ANSWERS:
         assert p.state.step == step, (text, p.state.step)
-        p.say(text, **({"district": "Habiganj"} if step == "district" else {}),
-              **({"country": "Saudi Arabia"} if step == "country" else {}))
+        turn = p.say(text, **({"district": "Habiganj"} if step == "district" else {}),
+                     **({"country": "Saudi Arabia"} if step == "country" else {}))
     assert p.state.step == "confirm"
+    summary = p.last(turn)  # names in Bangla in a Bangla reply
+    assert "সৌদি আরব" in summary and "হবিগঞ্জ" in summary and "Saudi" not in summary
     done = p.say("১")
     effect = p.effects[-1]
     assert effect.kind == "register"
