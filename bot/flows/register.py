@@ -225,7 +225,8 @@ def _summary(ctx: _Ctx) -> str:
     needs_titles = dict(q.option_titles(q.step("needs"), lang))
     year, _, month = str(a.get("return_date", "")).partition("-")
     values = {
-        "country": ctx.res.countries.name(str(a.get("country", "")), lang), "return_date": localise_digits(f"{month}/{year}", lang),
+        "country": ctx.res.countries.name(str(a.get("country", "")), lang),
+        "return_date": localise_digits(f"{month}/{year}", lang),
         "age": localise_digits(str(a.get("age", "")), lang), "gender": gender,
         "district": _place_name(ctx, str(a.get("district", ""))),
         "phone": a.get("phone", ""),
