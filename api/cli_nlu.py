@@ -44,7 +44,7 @@ def _dirs() -> tuple[Path, Path]:
 
 
 def _backend() -> Any:
-    from nlu.engine import make_nlu
+    from nlu.backends import make_nlu
 
     settings = get_settings()
     data_dir, artifact_dir = _dirs()

@@ -30,7 +30,7 @@ log = logging.getLogger("prottasha.services")
 
 def load_nlu(settings: Settings, progress: Any = None) -> Any:
     """The configured NLU backend; the built-in model is trained when missing or stale."""
-    from nlu.engine import make_nlu
+    from nlu.backends import make_nlu
 
     assert settings.nlu_artifact_dir is not None  # filled in by Settings
     return make_nlu(settings.nlu_backend, data_dir=settings.nlu_data_dir,

@@ -263,18 +263,3 @@ def load_or_train(data_dir: Path | str, artifact_dir: Path | str, *,
     artifact.remove_stale(artifact_dir, keep=path)
     log.info("nlu model trained in %.1fs: %s", nlu.state["training"]["seconds"], path)
     return nlu
-
-
-def make_nlu(backend: str, *, data_dir: Path | str, artifact_dir: Path | str,
-             rasa_url: str | None = None, progress: Progress | None = None) -> Any:
-    """The built-in engine, or Rasa with the built-in engine behind it for when Rasa fails."""
-    builtin = load_or_train(data_dir, artifact_dir, progress=progress)
-    if backend == "builtin":
-        return builtin
-    if backend == "rasa":
-        from nlu.rasa_client import RasaNLU  # the client imports this module
-
-        if not rasa_url:
-            raise ValueError("the rasa backend needs a rasa_url")
-        return RasaNLU(rasa_url, fallback=builtin)
-    raise ValueError(f"unknown NLU backend {backend!r} (builtin or rasa)")

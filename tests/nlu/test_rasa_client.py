@@ -139,7 +139,7 @@ def test_make_nlu_picks_the_backend(nlu_model: BuiltinNLU) -> None:
     from pathlib import Path
 
     from api.settings import ROOT
-    from nlu.engine import make_nlu
+    from nlu.backends import make_nlu
 
     models = Path(nlu_model.state["path"]).parent
     builtin = make_nlu("builtin", data_dir=ROOT / "nlu" / "data", artifact_dir=models)
