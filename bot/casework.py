@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import alerts
 from bot.campaigns import question
-from bot.dialogue import Effect
 from bot.facts import CampaignReply, Facts, TicketInfo
 from bot.messages import PHONE_CHANNELS, InboundMessage
 from bot.render import Resources
+from bot.turn import Effect
 from referral import erasure, oncall, tickets
 from referral.campaigns import sending
 from referral.casework import ConsentRecord, Screening, Ticket

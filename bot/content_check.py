@@ -10,11 +10,11 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.content import Library
-from bot.dialogue import CENTRE_UNPUBLISHED
 from bot.figures import AS_OF_SUFFIX
 from bot.i18n import LANGUAGES, LOCALE_DIR
 from bot.render import menu as render_menu
 from bot.sms import cost
+from bot.turn import CENTRE_UNPUBLISHED
 
 INFORMATIONAL_INTENTS = (
     "safe_migration_steps", "recruiting_agency_check", "migration_cost", "bmet_registration",

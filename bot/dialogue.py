@@ -4,28 +4,25 @@ returns the replies, the new state and the effects for the caller to carry out."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from bot import optout, render
+from bot import optout
 from bot.facts import Facts
 from bot.flows import campaign, register, safety
 from bot.i18n import N_, ascii_digits
 from bot.messages import PLAIN_TEXT_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import MAIN_MENU, MORE, Rendered, Resources
 from bot.state import State
+from bot.turn import NO_DANGER, Context, Effect, Turn, entity_of
 from nlu.safety import Assessment
 from nlu.taxonomy import REFINES
 
 DEFAULT_LANGUAGE = "bn"
-CENTRE_UNPUBLISHED = N_("The centre's own number is not published yet: Probash Bondhu "
-                        "{probash_bondhu} (24 hours) can put you in touch.")
 TALK_NOW = N_("To talk to someone now, call Probash Bondhu on {probash_bondhu} "
                "(24 hours). From abroad: {probash_bondhu_abroad}.")
-NATIONAL_LINES = frozenset({"probash_bondhu", "probash_bondhu_abroad"})  # not a centre's own
 CONFIDENT = 0.8  # intent confidence at which a clear question is answered as asked
-_NO_DANGER = Assessment("none", None, 0.0)
 _PAYLOAD = re.compile(r"^(menu|topic|action|lang|safe):[a-z_]+$|^more$")
 _COMMANDS = {"/start": "intent:greet", "/help": MAIN_MENU, "/menu": MAIN_MENU,
              "/language": "action:language", "/stop": "action:stop"}
@@ -44,21 +41,6 @@ _YES_WORDS = {"yes", "y", "ok", "ha", "haa", "hya", "ji", "হ্যাঁ", "�
 _STATUS = {"new": N_("received"), "assigned": N_("received and assigned to a field organizer"),
            "contacted": N_("in contact with you"), "in_progress": N_("in progress"),
            "referred": N_("referred to a service"), "closed": N_("closed")}
-
-
-@dataclass(frozen=True)
-class Effect:
-    """Something the caller must do after the turn commits (issue a ticket, opt out...)."""
-
-    kind: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Turn:
-    replies: list[OutboundMessage]
-    state: State
-    effects: list[Effect] = field(default_factory=list)
 
 
 def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
@@ -82,7 +64,7 @@ def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
     state.lang = lang
     # Every message a person types is read for danger first, in the questionnaire too; a
     # button press or a menu number is not something a person in danger types.
-    check = res.danger.assess(text, parse) if target is None else _NO_DANGER
+    check = res.danger.assess(text, parse) if target is None else NO_DANGER
     ctx = _Ctx(res=res, state=state, lang=lang, plain=plain, parse=parse, facts=facts,
                check=check)
     turn = _route(ctx, text, target, in_flow)
@@ -135,7 +117,7 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
     if text.isdigit() and state.options:
         return ctx.reask()
     if state.awaiting in ("district", "case_district"):
-        district = _entity(parse, "district")
+        district = entity_of(parse, "district")
         if district and state.awaiting == "case_district":
             return ctx.case_district(district)
         if district:
@@ -217,46 +199,9 @@ def _reply_language(state: State, text: str, parse: dict[str, Any], plain: bool,
     return detected if detected in ("bn", "en") else state.lang
 
 
-def _entity(parse: dict[str, Any], name: str) -> str | None:
-    return next((str(e["value"]) for e in parse.get("entities", []) if e.get("entity") == name),
-                None)
-
-
 @dataclass
-class _Ctx:
-    res: Resources
-    state: State
-    lang: str
-    plain: bool
-    parse: dict[str, Any]
-    facts: Facts = field(default_factory=lambda: Facts(today=date.today()))
-    check: Assessment = _NO_DANGER
-
-    # -- building blocks -------------------------------------------------------------------
-    def turn(self, *replies: OutboundMessage | Rendered, effects: list[Effect] | None = None,
-             awaiting: str | None = None, options: dict[str, str] | None = None) -> Turn:
-        options = dict(options or {})
-        messages = []
-        for reply in replies:
-            if isinstance(reply, Rendered):
-                options = reply.options
-                messages.append(reply.message)
-            else:
-                messages.append(reply)
-        self.state.options = options or {"0": MAIN_MENU}
-        self.state.awaiting = awaiting
-        return Turn(messages, self.state, effects or [])
-
-    def say(self, msgid: str, **values: object) -> OutboundMessage:
-        return render.say(self.res, self.lang, msgid, **values)
-
-    def menu(self, menu_id: str = "main") -> Rendered:
-        menu_obj = self.res.library.menu(menu_id, self.lang) or self.res.library.menu("main", self.lang)
-        if menu_obj is None:  # content missing entirely: still never show a raw key
-            return Rendered(self.say(N_("Sorry, this service is not available right now.")), {})
-        if menu_id == "main":
-            self.state.topic = None
-        return render.menu(self.res.catalogs, menu_obj, self.lang, plain=self.plain)
+class _Ctx(Context):
+    """The turn's context with the routing and the intent handlers (flows see only Context)."""
 
     # -- where a choice leads --------------------------------------------------------------
     def go(self, target: str) -> Turn:
@@ -301,59 +246,6 @@ class _Ctx:
         self.state.lang_explicit = True
         return self.turn(self.say(N_("Okay, I will reply in English.")), self.menu(),
                          effects=[Effect("language_changed", {"lang": self.lang})])
-
-    def call_offer(self) -> str:
-        """What replying CALL will bring, said only when it is true (see safety.promise)."""
-        if not self.facts.responders:
-            return ""
-        if self.facts.sender_phone:
-            return self.res._(self.lang, N_("Reply CALL and a person will call you."))
-        return self.res._(self.lang, N_("Reply CALL and a person will write to you here."))
-
-    def topic(self, topic_id: str, page: int = 0, **extra: str) -> Turn:
-        topic = self.res.library.topic(topic_id, self.lang)
-        extra.setdefault("call_offer", self.call_offer())
-        if topic is None:
-            return self.turn(self.say(N_("Sorry, I have no answer on that yet.")), self.menu())
-        self.state.topic, self.state.page = topic_id, page
-        if topic_id == "service_center_location" and "centre_name" not in extra:
-            district = _entity(self.parse, "district")
-            if district:
-                return self.centre(district)
-            return self.turn(render.topic_page(self.res, topic, self.lang, plain=self.plain),
-                             awaiting="district")
-        return self.turn(render.topic_page(self.res, topic, self.lang, plain=self.plain,
-                                           page=page, **extra))
-
-    def more(self) -> Turn:
-        topic = self.res.library.topic(self.state.topic or "", self.lang)
-        if topic is None or not self.plain or self.state.page + 1 >= len(topic.sms_pages):
-            return self.turn(self.menu())
-        return self.topic(topic.id, self.state.page + 1)
-
-    def centre(self, district: str) -> Turn:
-        centre = self.res.library.centre_for_district(district)
-        if centre is None:
-            return self.turn(self.say(N_("I do not know that district. Please write the name of "
-                                         "your district again.")), awaiting="district")
-        phone = self.res.library.figures.get(centre.phone_key)
-        if phone is not None and centre.phone_key not in NATIONAL_LINES:
-            contact = self.res._(self.lang, N_("Phone: {phone}."), phone=phone.value)
-        else:  # never pass the national call centre off as the centre's own number
-            contact = self.say(CENTRE_UNPUBLISHED).text
-        return self.topic(
-            "service_center_location",
-            centre_name=centre.names.get(self.lang, centre.names.get("en", centre.id)),
-            centre_contact=contact,
-            district=self.res.library.districts[district].get(self.lang, district)
-            if self.lang == "bn" else district,
-        )
-
-    def reask(self) -> Turn:
-        count = sum(1 for k in self.state.options if k != "0")
-        return self.turn(self.say(N_("Please reply with a number from 1 to {count}, or 0 for the "
-                                     "menu."), count=count),
-                         options=self.state.options, awaiting=self.state.awaiting)
 
     # -- what the NLU understood -------------------------------------------------------------
     def intent(self, name: str, text: str) -> Turn:
@@ -400,7 +292,7 @@ class _Ctx:
     def on_human_handoff(self, _text: str) -> Turn:
         # After an emergency page, asking for a person is part of the emergency.
         urgent = self.state.safety or self.state.topic in safety.SAFETY_TOPICS
-        district = self.state.district or _entity(self.parse, "district")
+        district = self.state.district or entity_of(self.parse, "district")
         now = self.say(TALK_NOW)
         return self.turn(
             safety.promise(self, district), now,

@@ -21,12 +21,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot import casework, metrics
 from bot.channels import Piece, Plan
-from bot.dialogue import Effect, respond
+from bot.dialogue import respond
 from bot.flood import Flood
 from bot.i18n import N_
 from bot.messages import PHONE_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import Resources, say
 from bot.state import State, StateStore
+from bot.turn import Effect
 from referral import contacts
 from referral.crypto import inbox_key, lookup_hash
 from referral.db import dialect_insert

@@ -12,14 +12,9 @@ from api.settings import ROOT
 
 PACKAGES = ("api", "bot", "nlu", "referral")
 MAX_LINES = 400
-# Left to take apart (issue 16): the dialogue and its flows; the danger detector, its model and
-# the tuning of its thresholds.
-KNOWN_CYCLES = {
-    frozenset({"bot.dialogue", "bot.flows.campaign", "bot.flows.outcome", "bot.flows.register",
-               "bot.flows.safety"}),
-    frozenset({"nlu.safety.detector", "nlu.safety.model", "nlu.safety.tuning"}),
-}
-KNOWN_LONG = {"bot/service.py", "bot/dialogue.py"}
+# Left to take apart (issue 16): the danger detector, its model and the tuning of its thresholds.
+KNOWN_CYCLES = {frozenset({"nlu.safety.detector", "nlu.safety.model", "nlu.safety.tuning"})}
+KNOWN_LONG = {"bot/service.py"}
 
 
 def _modules() -> dict[str, Path]:

@@ -7,13 +7,9 @@ while a campaign that reached the person waits for one (bot.casework looks it up
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.i18n import N_, ascii_digits
 from bot.messages import OutboundMessage
-
-if TYPE_CHECKING:
-    from bot.dialogue import Turn, _Ctx
+from bot.turn import Context, Effect, Turn
 
 RIGHT = N_("Right!")
 WRONG = N_("Not quite: the right answer is {answer}.")
@@ -25,9 +21,8 @@ def number(text: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) == 1 else None
 
 
-def answer(ctx: _Ctx, text: str) -> Turn | None:
+def answer(ctx: Context, text: str) -> Turn | None:
     """The turn for a campaign reply, or None when `text` is not one (read as usual)."""
-    from bot.dialogue import Effect
 
     reply, n = ctx.facts.campaign, number(text)
     if reply is None or n is None:

@@ -3,13 +3,9 @@ registration handed to the caller (who stores it and makes or updates the ticket
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.flows.dates import months_between
 from bot.messages import OutboundMessage
-
-if TYPE_CHECKING:
-    from bot.dialogue import Turn, _Ctx
+from bot.turn import Context, Effect, Turn
 
 MAX_REASONS_SHOWN = 3  # the rest are stored and shown to staff; an SMS has little room
 
@@ -20,8 +16,7 @@ def priority(decision: str, urgent: bool) -> str:
     return "high" if decision == "eligible" else "normal"
 
 
-def conclude(ctx: _Ctx) -> Turn:
-    from bot.dialogue import Effect
+def conclude(ctx: Context) -> Turn:
 
     st, res, lang = ctx.state, ctx.res, ctx.lang
     answers = dict(st.answers)

@@ -3,8 +3,9 @@ re-asks on bad answers, back / restart / pause and resume, then a decision with 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.flows.outcome import conclude
 from bot.flows.validators import (
     Candidates,
     Invalid,
@@ -19,9 +20,7 @@ from bot.flows.validators import (
 )
 from bot.i18n import KeepUnknown, ascii_digits, localise_digits
 from bot.messages import Button, OutboundMessage
-
-if TYPE_CHECKING:
-    from bot.dialogue import Turn, _Ctx
+from bot.turn import Context, Turn
 
 FLOW = "register"
 STALE_DAYS = 2  # a questionnaire untouched this long waits for REG instead of taking answers
@@ -31,7 +30,7 @@ DETOUR_CONFIDENCE = 0.9
 NO_DETOUR_KINDS = ("number", "month", "phone", "district", "country", "text")
 
 
-def start(ctx: _Ctx) -> Turn:
+def start(ctx: Context) -> Turn:
     """REG, the menu item, or yes to "Do you want to register?"."""
     st = ctx.state
     if st.flow == FLOW and st.step and st.step != "consent":
@@ -43,7 +42,7 @@ def start(ctx: _Ctx) -> Turn:
     return ctx.turn(*ask(ctx, "consent"))
 
 
-def answer(ctx: _Ctx, text: str) -> Turn:
+def answer(ctx: Context, text: str) -> Turn:
     """One answer to the question waiting."""
     st, q = ctx.state, ctx.res.questionnaire
     st.flow_date = ctx.facts.today.isoformat()
@@ -73,7 +72,7 @@ def answer(ctx: _Ctx, text: str) -> Turn:
     return _store(ctx, step.id, value)
 
 
-def accepts(ctx: _Ctx, text: str) -> bool:
+def accepts(ctx: Context, text: str) -> bool:
     """Would the question waiting take this message as its answer? Changes nothing."""
     if ctx.state.pending:
         return False
@@ -84,7 +83,7 @@ def accepts(ctx: _Ctx, text: str) -> bool:
     return True
 
 
-def _validate(ctx: _Ctx, step: Any, text: str) -> Any:
+def _validate(ctx: Context, step: Any, text: str) -> Any:
     q, res = ctx.res.questionnaire, ctx.res
     if ctx.state.pending:
         return _pick(ctx, text)
@@ -107,7 +106,7 @@ def _validate(ctx: _Ctx, step: Any, text: str) -> Any:
     return validate_text(text, step, q)
 
 
-def _pick(ctx: _Ctx, text: str) -> Any:
+def _pick(ctx: Context, text: str) -> Any:
     """An answer to "Did you mean X?" or to a numbered list of candidates."""
     names = ctx.state.pending
     step = ctx.res.questionnaire.step(ctx.state.step or "district")
@@ -126,12 +125,12 @@ def _pick(ctx: _Ctx, text: str) -> Any:
     return _validate(ctx, step, text)
 
 
-def paused_note(ctx: _Ctx) -> OutboundMessage:
+def paused_note(ctx: Context) -> OutboundMessage:
     """The reminder that a questionnaire waits for REG."""
     return _say(ctx, "paused")
 
 
-def _detour(ctx: _Ctx, step: Any) -> Turn | None:
+def _detour(ctx: Context, step: Any) -> Turn | None:
     """A confident question about something else: answer it and let the questionnaire wait."""
     intent = ctx.parse.get("intent") or {}
     name, confidence = intent.get("name"), intent.get("confidence") or 0
@@ -145,7 +144,7 @@ def _detour(ctx: _Ctx, step: Any) -> Turn | None:
     return turn
 
 
-def _store(ctx: _Ctx, step_id: str, value: Any) -> Turn:
+def _store(ctx: Context, step_id: str, value: Any) -> Turn:
     st, q = ctx.state, ctx.res.questionnaire
     if step_id == "consent" and value == "no":
         st.flow, st.step, st.answers = None, None, {}
@@ -166,7 +165,7 @@ def _store(ctx: _Ctx, step_id: str, value: Any) -> Turn:
     return ctx.turn(*ask(ctx, nxt or "confirm"))
 
 
-def ask(ctx: _Ctx, step_id: str, *, repeat: bool = False) -> list[OutboundMessage]:
+def ask(ctx: Context, step_id: str, *, repeat: bool = False) -> list[OutboundMessage]:
     """The question for a step, with numbered choices (and buttons where the channel has them)."""
     q, lang = ctx.res.questionnaire, ctx.lang
     step = q.step(step_id)
@@ -185,7 +184,7 @@ def ask(ctx: _Ctx, step_id: str, *, repeat: bool = False) -> list[OutboundMessag
     return [OutboundMessage(text, lang)]
 
 
-def _with_buttons(ctx: _Ctx, text: str, options: list[str], step: Any, *,
+def _with_buttons(ctx: Context, text: str, options: list[str], step: Any, *,
                   numbered: bool = False) -> OutboundMessage:
     titles = dict(ctx.res.questionnaire.option_titles(step, ctx.lang))
     lines = [text]
@@ -197,7 +196,7 @@ def _with_buttons(ctx: _Ctx, text: str, options: list[str], step: Any, *,
     return OutboundMessage("\n".join(lines), ctx.lang, buttons)
 
 
-def _offer(ctx: _Ctx, names: tuple[str, ...]) -> list[OutboundMessage]:
+def _offer(ctx: Context, names: tuple[str, ...]) -> list[OutboundMessage]:
     shown = [_place_name(ctx, n) for n in names]
     q = ctx.res.questionnaire
     buttons: tuple[Button, ...] = ()
@@ -214,12 +213,12 @@ def _offer(ctx: _Ctx, names: tuple[str, ...]) -> list[OutboundMessage]:
     return [OutboundMessage("\n".join(lines), ctx.lang, buttons)]
 
 
-def _place_name(ctx: _Ctx, name: str) -> str:
+def _place_name(ctx: Context, name: str) -> str:
     info = ctx.res.library.districts.get(name)
     return str(info.get("bn", name)) if info and ctx.lang == "bn" else name
 
 
-def _summary(ctx: _Ctx) -> str:
+def _summary(ctx: Context) -> str:
     a, q, lang = ctx.state.answers, ctx.res.questionnaire, ctx.lang
     gender = dict(q.option_titles(q.step("gender"), lang)).get(a.get("gender", ""), "")
     needs_titles = dict(q.option_titles(q.step("needs"), lang))
@@ -235,15 +234,13 @@ def _summary(ctx: _Ctx) -> str:
     return q.text(lang, "summary").format(**values)
 
 
-def _say(ctx: _Ctx, *path: str, **values: Any) -> OutboundMessage:
+def _say(ctx: Context, *path: str, **values: Any) -> OutboundMessage:
     text = ctx.res.questionnaire.text(ctx.lang, *path)
     if values:
         text = text.format_map(KeepUnknown({k: str(v) for k, v in values.items()}))
     return OutboundMessage(ctx.res.library.fill(text, ctx.lang), ctx.lang)
 
 
-def finish(ctx: _Ctx) -> Turn:
+def finish(ctx: Context) -> Turn:
     """Decide, tell the person why, and hand the registration to the caller as an effect."""
-    from bot.flows.outcome import conclude
-
     return conclude(ctx)

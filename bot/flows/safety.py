@@ -4,14 +4,12 @@ a promise that matches what will happen. When the signs are unclear we ask, we d
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from bot.flows import register
 from bot.i18n import N_, ascii_digits, localise_digits
 from bot.messages import Button, OutboundMessage
+from bot.turn import Context, Effect, Turn
 from nlu.safety import Assessment
-
-if TYPE_CHECKING:
-    from bot.dialogue import Turn, _Ctx
 
 # The pages a person in danger is shown; CALL after any of them is urgent.
 SAFETY_TOPICS = frozenset({"emergency_abroad", "self_harm", "death_abroad", "trafficking_warning",
@@ -24,15 +22,14 @@ _NO = re.compile(r"^(2|no|n|na+|না|nah|not safe|help|help me|bachao|বা�
                  r"ami nirapod na|আমি নিরাপদ না|নিরাপদ না|nirapod na|bipod|বিপদ|bipode|বিপদে)$")
 
 
-def page_for(ctx: _Ctx, category: str | None) -> str:
+def page_for(ctx: Context, category: str | None) -> str:
     """The page for this kind of danger, falling back to the emergency page."""
     topic = _PAGE.get(category or "", "emergency_abroad")
     return topic if ctx.res.library.topic(topic, ctx.lang) else "emergency_abroad"
 
 
-def respond(ctx: _Ctx, check: Assessment) -> Turn:
+def respond(ctx: Context, check: Assessment) -> Turn:
     """Danger: the page with emergency numbers first, then what happens next."""
-    from bot.dialogue import Effect
 
     st = ctx.state
     st.safety = True
@@ -53,7 +50,7 @@ def respond(ctx: _Ctx, check: Assessment) -> Turn:
     return turn
 
 
-def promise(ctx: _Ctx, district: str | None) -> OutboundMessage:
+def promise(ctx: Context, district: str | None) -> OutboundMessage:
     """Only what will happen: a person is alerted when somebody is there to be alerted."""
     if not ctx.facts.responders:
         return ctx.say(N_("Our team cannot answer at this moment. Please call the numbers above "
@@ -71,7 +68,7 @@ def promise(ctx: _Ctx, district: str | None) -> OutboundMessage:
     return message
 
 
-def ask(ctx: _Ctx, check: Assessment) -> Turn:
+def ask(ctx: Context, check: Assessment) -> Turn:
     """Signs of danger, but not clear ones: ask, with the numbers at hand in case. A family
     that may be writing about a death is not asked whether they are safe: they get the page,
     whose CALL brings a person."""
@@ -92,7 +89,7 @@ def ask(ctx: _Ctx, check: Assessment) -> Turn:
     return turn
 
 
-def ask_after(ctx: _Ctx, check: Assessment, answered: Turn) -> Turn:
+def ask_after(ctx: Context, check: Assessment, answered: Turn) -> Turn:
     """A questionnaire answer that may also speak of danger: the answer stands (and whatever
     it set off), and "Are you safe?" comes before the next question ("1" brings that back)."""
     asked = ask(ctx, check)
@@ -111,7 +108,7 @@ def reply_to_check(text: str) -> str | None:
     return None
 
 
-def checked(ctx: _Ctx, answer: str) -> Turn:
+def checked(ctx: Context, answer: str) -> Turn:
     """The answer to "Are you safe?": no is danger; yes goes back to what they asked."""
     pending = dict(ctx.state.safety_check or {})
     ctx.state.safety_check = None
@@ -120,8 +117,6 @@ def checked(ctx: _Ctx, answer: str) -> Turn:
     glad = ctx.say(N_("Thank you for telling me. If anything changes, write to me here or call "
                       "{emergency}."))
     if ctx.state.flow and not ctx.state.flow_paused:
-        from bot.flows import register
-
         return ctx.turn(glad, *register.ask(ctx, ctx.state.step or "consent"))
     intent = pending.get("intent")
     topic = ctx.res.library.topic_for_intent(intent or "") if intent else None
@@ -130,6 +125,6 @@ def checked(ctx: _Ctx, answer: str) -> Turn:
     return turn
 
 
-def _district(ctx: _Ctx) -> str | None:
+def _district(ctx: Context) -> str | None:
     return next((str(e["value"]) for e in ctx.parse.get("entities", [])
                  if e.get("entity") == "district"), None)

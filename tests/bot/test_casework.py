@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from api.settings import ROOT
 from bot import casework, jobs
-from bot.dialogue import Effect
 from bot.facts import Facts
 from bot.messages import InboundMessage
 from bot.render import Resources
+from bot.turn import Effect
 from referral import staff
 from referral.casework import ConsentRecord, Screening, Ticket
 from referral.models import Contact, OutboxMessage, utcnow

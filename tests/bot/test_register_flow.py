@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from api.settings import ROOT
-from bot.dialogue import Turn, respond
+from bot.dialogue import respond
 from bot.facts import Facts, TicketInfo
 from bot.messages import InboundMessage
 from bot.render import Resources
 from bot.state import State
+from bot.turn import Turn
 
 TODAY = date(2026, 11, 28)
 SENDER = "+8801712345678"

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from api.settings import ROOT
-from bot.dialogue import Turn, respond
+from bot.dialogue import respond
 from bot.facts import Facts
 from bot.messages import InboundMessage
 from bot.render import Resources
 from bot.state import State
+from bot.turn import Turn
 
 PHONE = "+8801711000222"
 ABROAD = "+8809610102030"

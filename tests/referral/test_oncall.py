@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from api.settings import ROOT
 from bot import casework, jobs
-from bot.dialogue import Effect
 from bot.facts import Facts
 from bot.messages import InboundMessage
 from bot.render import Resources
+from bot.turn import Effect
 from referral import oncall, staff, tickets
 from referral.casework import Ticket
 from referral.errors import Invalid
