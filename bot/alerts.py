@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
 from bot.render import Resources
-from referral import contacts, oncall, tickets
+from referral import contacts, oncall, outbox, tickets
 from referral.casework import StaffUser, Ticket
 from referral.crypto import lookup_hash
-from referral.models import OutboxMessage, utcnow
+from referral.models import utcnow
 
 _KIND = {"registration": N_("New registration"), "handoff": N_("Wants to talk to a person"),
          "urgent": N_("URGENT: person may be in danger")}
@@ -115,9 +115,8 @@ def _queue_staff(session: AsyncSession, person: StaffUser, text: str, lang: str,
         channel, address, buttons = "sms", person.phone, []
     else:
         return 0  # dashboard only
-    session.add(OutboxMessage(channel=channel, user_hash=lookup_hash(f"staff:{person.id}"),
-                              address=address, text=text, buttons=buttons, language=lang,
-                              kind="alert", priority=0, status="pending"))
+    outbox.enqueue(session, channel=channel, user_hash=lookup_hash(f"staff:{person.id}"),
+                   address=address, text=text, buttons=buttons, language=lang, kind="alert")
     return 1
 
 
@@ -152,8 +151,8 @@ def to_person(session: AsyncSession, ticket: Ticket, text: str) -> bool:
     """A message to the person of a ticket, on the channel they registered from."""
     if not ticket.address or ticket.anonymised:
         return False
-    session.add(OutboxMessage(channel=ticket.channel, user_hash=lookup_hash(ticket.address.strip()),
-                              address=ticket.address, text=text, buttons=[],
-                              language=ticket.language, kind="proactive", priority=1,
-                              status="pending"))
+    # Priority 1: before campaigns and other proactive messages, after replies and alerts.
+    outbox.enqueue(session, channel=ticket.channel, user_hash=lookup_hash(ticket.address.strip()),
+                   address=ticket.address, text=text, language=ticket.language,
+                   kind="proactive", priority=1)
     return True

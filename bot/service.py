@@ -28,7 +28,7 @@ from bot.messages import PHONE_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import Resources, say
 from bot.state import State, StateStore
 from bot.turn import Effect
-from referral import contacts
+from referral import contacts, outbox
 from referral.crypto import inbox_key, lookup_hash
 from referral.db import dialect_insert
 from referral.models import InboxMessage, OutboxMessage, utcnow
@@ -364,12 +364,12 @@ class Conversations:
         confirmation of an erasure keeps the address only until it is sent."""
         pieces = plan(replies)
         for piece in pieces:
-            row = _outbox(message, user_hash, inbox_id, piece.message, inline=piece.inline)
+            row = _outbox(session, message, user_hash, inbox_id, piece.message,
+                          inline=piece.inline)
             if erasing:
                 row.kind = ERASURE
                 if piece.inline:
                     row.address = ""
-            session.add(row)
         return pieces
 
     async def _held_back(self, message: InboundMessage, user_hash: str, inbox_id: int,
@@ -472,12 +472,9 @@ def _language(state: State, text: str) -> str:
     return "bn" if any("\u0980" <= c <= "\u09ff" for c in text) else "en"
 
 
-def _outbox(message: InboundMessage, user_hash: str, inbox_id: int, reply: OutboundMessage, *,
-            inline: bool) -> OutboxMessage:
-    return OutboxMessage(
-        channel=message.channel, user_hash=user_hash, address=message.user_id, text=reply.text,
-        buttons=[{"title": b.title, "payload": b.payload} for b in reply.buttons],
-        language=reply.language, kind="reply", priority=0,
-        status="sent" if inline else "pending", in_reply_to=inbox_id,
-        sent_at=utcnow() if inline else None,
-    )
+def _outbox(session: Any, message: InboundMessage, user_hash: str, inbox_id: int,
+            reply: OutboundMessage, *, inline: bool) -> OutboxMessage:
+    return outbox.enqueue(
+        session, channel=message.channel, user_hash=user_hash, address=message.user_id,
+        text=reply.text, buttons=[{"title": b.title, "payload": b.payload} for b in reply.buttons],
+        language=reply.language, kind="reply", in_reply_to=inbox_id, sent=inline)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import alerts
 from bot.i18n import N_
 from bot.render import Resources
-from referral import tickets
+from referral import outbox, tickets
 from referral.casework import OPEN_STATUSES, StaffUser, Ticket
 from referral.crypto import inbox_key, lookup_hash
 from referral.errors import DomainError
@@ -180,10 +180,9 @@ class StaffDesk:
     def _reply(self, session: AsyncSession, to: tuple[int, str, str], text: str,
                buttons: list[dict[str, str]]) -> None:
         user_id, chat_id, language = to
-        session.add(OutboxMessage(channel="telegram", user_hash=lookup_hash(f"staff:{user_id}"),
-                                  address=chat_id, text=text, buttons=buttons,
-                                  language=language, kind="reply", priority=0,
-                                  status="pending"))
+        outbox.enqueue(session, channel="telegram", user_hash=lookup_hash(f"staff:{user_id}"),
+                       address=chat_id, text=text, buttons=buttons, language=language,
+                       kind="reply")
 
 
 def _note(text: str) -> str | None:

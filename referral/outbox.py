@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.models import OutboxMessage, utcnow
 
-PRIORITY = {"reply": 0, "proactive": 5, "bulk": 9}  # lower goes first
+PRIORITY = {"reply": 0, "alert": 0, "proactive": 5, "bulk": 9}  # lower goes first
 
 
 class SendError(Exception):
@@ -31,13 +31,25 @@ class SendError(Exception):
         self.retry_after = retry_after
 
 
-def enqueue(session: AsyncSession, *, channel: str, user_hash: str, address: str, text: str,
-            language: str, kind: str = "proactive",
-            buttons: list[dict[str, str]] | None = None) -> OutboxMessage:
-    """Queue a message for the worker (the caller commits, with whatever caused it)."""
-    row = OutboxMessage(channel=channel, user_hash=user_hash, address=address, text=text,
-                        buttons=buttons or [], language=language, kind=kind,
-                        priority=PRIORITY.get(kind, 5), status="pending", attempts=0)
+def values(*, channel: str, user_hash: str, address: str, text: str, language: str,
+           kind: str = "proactive", buttons: list[dict[str, str]] | None = None,
+           priority: int | None = None, in_reply_to: int | None = None, sent: bool = False,
+           **extra: Any) -> dict[str, Any]:
+    """The one description of an outbound message, as its row's column values: every message
+    to a person or a staff member is made here (the ORM row of `enqueue`, a campaign's bulk
+    insert). `sent` records a reply that already went back in the HTTP answer."""
+    now = utcnow()
+    return {"channel": channel, "user_hash": user_hash, "address": address, "text": text,
+            "buttons": list(buttons or []), "language": language, "kind": kind,
+            "priority": PRIORITY.get(kind, 5) if priority is None else priority,
+            "status": "sent" if sent else "pending", "attempts": 0, "in_reply_to": in_reply_to,
+            "sent_at": now if sent else None, "created_at": now, **extra}
+
+
+def enqueue(session: AsyncSession, **message: Any) -> OutboxMessage:
+    """Queue a message for the worker, or record one sent inline (the caller commits, with
+    whatever caused it). Takes the arguments of `values`."""
+    row = OutboxMessage(**values(**message))
     session.add(row)
     return row
 

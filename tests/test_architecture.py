@@ -93,3 +93,15 @@ def test_no_module_grows_past_400_lines() -> None:
     long = {str(path.relative_to(ROOT)) for path in _modules().values()
             if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES}
     assert long == KNOWN_LONG
+
+
+def test_outbound_messages_are_made_in_one_place() -> None:
+    """Every outbox row is made by referral/outbox.py (`values`, `enqueue`): nobody else
+    constructs an OutboxMessage with its own idea of priority or status."""
+    makers = set()
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "OutboxMessage"):
+                makers.add(name)
+    assert makers == {"referral.outbox"}

@@ -23,7 +23,7 @@ from referral.campaigns import quiet
 from referral.campaigns.models import Campaign, CampaignRecipient
 from referral.campaigns.segments import Member, Segment, members
 from referral.models import OutboxMessage, utcnow
-from referral.outbox import PRIORITY
+from referral.outbox import values as message_values
 
 KIND = "bulk"
 CHUNK = 1000
@@ -183,12 +183,10 @@ async def enrol(session: AsyncSession, campaign: Campaign, compose: Compose, *, 
             due = begin + timedelta(days=timed.day)
             at = (quiet.next_allowed(due, tz) if tz else None) or due
             piece = timed.piece
-            outbox.append({"channel": member.channel, "user_hash": member.user_hash,
-                           "address": member.address, "text": piece.text, "buttons": [],
-                           "language": piece.language, "kind": KIND,
-                           "priority": PRIORITY[KIND], "status": "pending", "attempts": 0,
-                           "available_at": at, "created_at": now, "campaign_id": campaign.id,
-                           "quiet_tz": tz, "template": template})
+            outbox.append(message_values(
+                channel=member.channel, user_hash=member.user_hash, address=member.address,
+                text=piece.text, language=piece.language, kind=KIND, available_at=at,
+                created_at=now, campaign_id=campaign.id, quiet_tz=tz, template=template))
         if len(recipients) >= CHUNK:
             await flush()
     await flush()
