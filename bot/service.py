@@ -16,21 +16,20 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot import casework, metrics
+from bot import casework, inbox, metrics
 from bot.channels import Piece, Plan
 from bot.dialogue import respond
 from bot.flood import Flood
 from bot.i18n import N_
-from bot.messages import PHONE_CHANNELS, Button, InboundMessage, OutboundMessage
+from bot.messages import PHONE_CHANNELS, InboundMessage, OutboundMessage
+from bot.profile import profile_of
 from bot.render import Resources, say
 from bot.state import State, StateStore
 from bot.turn import Effect
 from referral import contacts, outbox
 from referral.crypto import inbox_key, lookup_hash
-from referral.db import dialect_insert
 from referral.models import InboxMessage, OutboxMessage, utcnow
 from referral.outbox import ERASURE
 
@@ -116,7 +115,7 @@ class Conversations:
             # the database dropped (a restart) is survived without a ping on every checkout:
             # SQLAlchemy renews the pool when a statement finds one dead.
             log.exception("arrive_failed", extra={"channel": message.channel})
-            arrived = await self._store_inbound(message, user_hash)
+            arrived = await inbox.store_alone(self.sessionmaker, message, user_hash)
         if arrived is None:
             inbox_id = await self._take_over(message)
         else:
@@ -138,7 +137,7 @@ class Conversations:
         """Store the message to be answered shortly through the outbox (a redelivery of it is
         a duplicate, as for any stored message)."""
         async with self.sessionmaker() as session:
-            inbox_id = await _insert_inbound(session, message, user_hash, status="deferred")
+            inbox_id = await inbox.insert(session, message, user_hash, status="deferred")
             await session.commit()
         if inbox_id is None:
             metrics.DUPLICATES.labels(message.channel).inc()
@@ -195,7 +194,8 @@ class Conversations:
                 .order_by(InboxMessage.id).limit(limit)))
         recovered = 0
         for row in waiting:
-            if await self._claim(row.channel, InboxMessage.id == row.id) is None:
+            if await inbox.claim(self.sessionmaker, row.channel, InboxMessage.id == row.id,
+                                   abandoned=self.abandoned) is None:
                 continue  # a redelivery (or another sweeper) took it meanwhile
             message = InboundMessage(row.channel, row.address or "", row.text,
                                      f"recovered-{row.id}")
@@ -228,7 +228,7 @@ class Conversations:
             except Exception:
                 metrics.ERRORS.labels("dialogue").inc()
                 log.exception("handle_failed", extra={"channel": message.channel})
-                await self._mark(inbox_id, "failed")
+                await inbox.mark(self.sessionmaker, inbox_id, "failed")
                 lang = "bn" if any("\u0980" <= c <= "\u09ff" for c in message.text) else "en"
                 sorry = say(self.resources, lang, N_("Sorry, something went wrong. Please try again."))
                 return Handled(replies=[sorry], inbox_id=inbox_id, inline=[sorry])
@@ -247,7 +247,7 @@ class Conversations:
         """Store the message and link its sender to a contact, in one transaction: (inbox id,
         link), or None when a message with this provider id is stored already."""
         async with self.sessionmaker() as session:
-            inbox_id = await _insert_inbound(session, message, user_hash)
+            inbox_id = await inbox.insert(session, message, user_hash)
             if inbox_id is None:
                 return None
             link = await contacts.link(session, channel=message.channel, user_hash=user_hash,
@@ -255,43 +255,14 @@ class Conversations:
             await session.commit()
             return inbox_id, link
 
-    async def _store_inbound(self, message: InboundMessage,
-                             user_hash: str) -> tuple[int | None, None] | None:
-        """The message alone, when storing it with its sender's link failed."""
-        async with self.sessionmaker() as session:
-            row = InboxMessage(channel=message.channel,
-                               provider_id=inbox_key(message.channel, message.provider_id),
-                               user_hash=user_hash, text=message.text, address=message.user_id)
-            session.add(row)
-            try:
-                await session.commit()
-            except IntegrityError:
-                return None
-            return row.id, None
-
     async def _take_over(self, message: InboundMessage) -> int | None:
         """A redelivery of a message stored but never answered (the process died mid-turn):
         its id, to answer it now. Fresher than ABANDONED it may still be in hand elsewhere, so
         it counts as a duplicate. Claiming renews `received_at`, so one redelivery wins."""
-        return await self._claim(message.channel, InboxMessage.channel == message.channel,
-                                 InboxMessage.provider_id == inbox_key(message.channel,
-                                                                       message.provider_id))
-
-    async def _claim(self, channel: str, *which: Any) -> int | None:
-        """Take a waiting message past its lease, once: the one UPDATE that both a redelivery
-        and the recovery sweep go through, so only one of them answers it."""
-        now = utcnow()
-        async with self.sessionmaker() as session:
-            claimed = await session.scalar(
-                update(InboxMessage)
-                .where(*which, InboxMessage.status == "received",
-                       InboxMessage.received_at < now - self.abandoned)
-                .values(received_at=now).returning(InboxMessage.id))
-            await session.commit()
-        if claimed is not None:
-            metrics.RECOVERED.labels(channel).inc()
-            log.warning("recovered", extra={"channel": channel})
-        return claimed
+        return await inbox.claim(
+            self.sessionmaker, message.channel, InboxMessage.channel == message.channel,
+            InboxMessage.provider_id == inbox_key(message.channel, message.provider_id),
+            abandoned=self.abandoned)
 
     async def _link(self, message: InboundMessage, user_hash: str) -> contacts.Link:
         """Make sure the person has a contact (for a message stored earlier)."""
@@ -324,7 +295,7 @@ class Conversations:
                                  inbox_id=inbox_id)
             if facts.open_ticket is not None and not turn.state.flow:
                 await casework.relay(session, message, contact_id, inbox_id, self.resources)
-            profile = _profile(turn.state, parse)
+            profile = profile_of(turn.state, parse)
             if profile != turn.state.profile:
                 await contacts.remember(session, contact_id, language=profile[0],
                                         district=profile[1], destination=profile[2])
@@ -393,73 +364,15 @@ class Conversations:
                        inline=[p.message for p in pieces if p.inline],
                        queued=sum(1 for p in pieces if not p.inline))
 
-    async def _mark(self, inbox_id: int, status: str) -> None:
-        async with self.sessionmaker() as session:
-            await session.execute(
-                update(InboxMessage).where(InboxMessage.id == inbox_id)
-                .values(status=status, address=None))
-            await session.commit()
-
     async def replies_to(self, channel: str, provider_id: str, *, inline_only: bool = False,
                          since: datetime | None = None) -> list[OutboundMessage]:
-        """What we answered to an earlier message (for a client that retries): `inline_only`,
-        the replies that went back in the HTTP answer (not those the outbox sent), and only
-        for a message received `since`."""
-        # Two steps, each by an index (the inbound message by its provider id, then the replies
-        # to it), so a burst of redeliveries stays cheap however large the outbox grows.
-        which = select(InboxMessage.id).where(
-            InboxMessage.channel == channel,
-            InboxMessage.provider_id == inbox_key(channel, provider_id))
-        if since is not None:
-            which = which.where(InboxMessage.received_at >= since)
-        query = select(OutboxMessage).order_by(OutboxMessage.id)
-        if inline_only:  # an inline reply is recorded "sent" with no provider id of its own
-            query = query.where(OutboxMessage.status == "sent",
-                                OutboxMessage.provider_id.is_(None))
-        async with self.sessionmaker() as session:
-            inbox_id = await session.scalar(which)
-            if inbox_id is None:
-                return []
-            rows = await session.scalars(query.where(OutboxMessage.in_reply_to == inbox_id))
-            return [OutboundMessage(r.text, r.language,
-                                    tuple(Button(b["title"], b["payload"]) for b in r.buttons))
-                    for r in rows]
+        """What we answered to an earlier message (bot.inbox.replies_to)."""
+        return await inbox.replies_to(self.sessionmaker, channel, provider_id,
+                                      inline_only=inline_only, since=since)
 
 
 def _everything(inline: bool) -> Plan:
     return lambda replies: [Piece(r, inline) for r in replies]
-
-
-async def _insert_inbound(session: Any, message: InboundMessage, user_hash: str, *,
-                          status: str = "received") -> int | None:
-    """Store an inbound message: its id, or None when one with its provider id is stored."""
-    return await session.scalar(
-        dialect_insert(session, InboxMessage)
-        .values(channel=message.channel,
-                provider_id=inbox_key(message.channel, message.provider_id),
-                user_hash=user_hash, text=message.text, address=message.user_id, status=status)
-        .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
-        .returning(InboxMessage.id))
-
-
-def _profile(state: State, parse: dict[str, Any]) -> list[str | None]:
-    """[language, district, destination] for campaign segments: the variety the person writes
-    (Banglish when they type Bangla in Latin letters), their district, and the country they
-    last asked about (where they mean to go, or are)."""
-    written = parse.get("language")
-    before = [*(state.profile or []), None, None, None][:3]
-    country = next((str(e["value"]) for e in parse.get("entities") or []
-                    if e.get("entity") == "country"), None)
-    # "ok" or "1" in Latin letters says nothing about the script: only Bangla script undoes it.
-    latin = written == "banglish" or (before[0] == "banglish" and written != "bn")
-    language: str | None
-    if state.lang_explicit and state.lang == "en":
-        language = "en"  # they asked for English
-    elif latin:
-        language = "banglish"  # whatever we reply in (SMS_BANGLISH_REPLY), they read Bangla
-    else:
-        language = state.lang or written
-    return [language, state.district, country or before[2]]
 
 
 def _phone(message: InboundMessage) -> str | None:

@@ -306,15 +306,16 @@ def test_a_message_stored_before_a_crash_and_never_redelivered_is_answered(
 
     from sqlalchemy import update
 
+    from bot import inbox
     from bot.service import ABANDONED
 
     params = sms("hello", "SM-orphan")
     services = client.app.state.services  # type: ignore[attr-defined]
 
     async def crash_mid_turn() -> None:  # the inbox row as a dying process leaves it
-        await services.conversations._store_inbound(
-            InboundMessage("sms", params["From"], "hello", "SM-orphan"),
-            person_key(params["From"]))
+        await inbox.store_alone(
+            services.conversations.sessionmaker,
+            InboundMessage("sms", params["From"], "hello", "SM-orphan"), person_key(params["From"]))
 
     client.portal.call(crash_mid_turn)  # type: ignore[union-attr]
     assert client.portal.call(services.conversations.recover) == 0  # fresh: maybe in hand
