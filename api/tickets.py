@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import session, staff
 from api.errors import ApiError
-from bot import alerts, notify
+from bot import cases
 from referral import tickets as service
 from referral.casework import StaffUser, Ticket
 from referral.contacts import e164, phone_hash
@@ -123,16 +123,13 @@ async def update_ticket(ticket_id: int, body: TicketUpdate, request: Request,
     if body.status is None and body.assignee is None and body.note is None:
         raise ApiError("nothing to change: give status, assignee or note", status=422,
                        code="empty_update")
+    res = request.app.state.services.resources
     if body.assignee is not None:
-        await service.reassign(db, ticket, user, body.assignee)
-        await alerts.ticket(db, ticket, request.app.state.services.resources)
+        await cases.reassign(db, ticket, user, body.assignee, res)
     if body.status is not None:
-        was_accepted = ticket.accepted_at is not None
-        service.change_status(db, ticket, body.status, user, reason=body.closing_reason)
-        if not was_accepted and ticket.accepted_at is not None:
-            notify.accepted(db, ticket, request.app.state.services.resources)
+        cases.change_status(db, ticket, body.status, user, res, reason=body.closing_reason)
     if body.note is not None:
-        service.add_note(db, ticket, user, body.note)
+        cases.add_note(db, ticket, user, body.note)
     await db.commit()
     await db.refresh(ticket)
     return to_out(ticket, user)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import alerts
+from bot import alerts, cases
 from bot.i18n import N_
 from bot.render import Resources
 from referral import outbox, tickets
@@ -90,7 +90,7 @@ class StaffDesk:
             if ticket is None:
                 return _(lang, N_("Reply to a ticket alert to write to that person.")), []
             if note is not None:  # "/note ..." in reply to an alert: for the case file only
-                tickets.add_note(session, ticket, user, note)
+                cases.add_note(session, ticket, user, note)
                 return _(lang, N_("Note added to {reference}."), reference=ticket.reference), []
             return await self._relay(session, user, ticket, text)
         if text.startswith("ticket:"):
@@ -115,16 +115,13 @@ class StaffDesk:
                                     phone=tickets.sees_personal_data(user)),
                     alerts.actions(ticket))
         if action == "accept":
-            if tickets.accept(session, ticket, user):
-                from bot.notify import accepted
-
-                accepted(session, ticket, self.res)
+            if cases.accept(session, ticket, user, self.res):
                 return say(lang, N_("Accepted {reference}. The person has been told."),
                            reference=ticket.reference), []
             return say(lang, N_("{reference} was already accepted."),
                        reference=ticket.reference), []
         if action == "called":
-            tickets.change_status(session, ticket, "contacted", user)
+            cases.change_status(session, ticket, "contacted", user, self.res)
             return say(lang, N_("{reference}: marked as contacted."),
                        reference=ticket.reference), []
         if action == "close":
@@ -132,7 +129,7 @@ class StaffDesk:
                 {"title": say(lang, _REASON_TITLES[r]),
                  "payload": f"ticket:closewith:{ticket.id}:{r}"} for r in CLOSE_REASONS]
         if action == "closewith" and rest and rest[0] in CLOSE_REASONS:
-            tickets.change_status(session, ticket, "closed", user, reason=rest[0])
+            cases.change_status(session, ticket, "closed", user, self.res, reason=rest[0])
             return say(lang, N_("{reference} is closed."), reference=ticket.reference), []
         return "?", []
 
@@ -155,12 +152,10 @@ class StaffDesk:
                      text: str) -> tuple[str, list[dict[str, str]]]:
         say = self.res.catalogs.gettext
         lang = user.language or "bn"
-        refused = await alerts.reply_to_person(session, ticket, user, text)
+        refused = await cases.reply(session, ticket, user, text)
         if refused is not None:
             return say(lang, _REFUSED[refused], reference=ticket.reference,
                        count=alerts.REPLY_MAX), []
-        if ticket.status in ("new", "assigned"):
-            tickets.change_status(session, ticket, "contacted", user)
         return say(lang, N_("Sent to the person of {reference}."),
                    reference=ticket.reference), []
 

@@ -105,3 +105,17 @@ def test_outbound_messages_are_made_in_one_place() -> None:
                     and node.func.id == "OutboxMessage"):
                 makers.add(name)
     assert makers == {"referral.outbox"}
+
+
+def test_ticket_actions_have_one_home() -> None:
+    """REST, dashboard and Telegram act on tickets through bot/cases.py only, so the rules
+    (who may, what the person is told, who is alerted) are the same on every surface."""
+    actions = {"accept", "change_status", "reassign", "add_note", "reply_to_person"}
+    callers = set()
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in actions and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in ("tickets", "service", "alerts")):
+                callers.add(name)
+    assert callers == {"bot.cases"}

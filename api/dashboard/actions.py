@@ -8,8 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import session
 from api.dashboard.session import PATH, FormUser
-from bot import alerts
-from bot.notify import accepted as notify_accepted
+from bot import alerts, cases
 from referral import tickets as service
 from referral.casework import StaffUser, Ticket
 from referral.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -49,11 +48,9 @@ async def accept(ticket_id: int, request: Request, user: StaffUser = FormUser,
     if ticket is None:
         return _missing(ticket_id)
     try:
-        taken = service.accept(db, ticket, user)
+        taken = cases.accept(db, ticket, user, request.app.state.services.resources)
     except DomainError as exc:
         return _back(ticket_id, error=_error_key(exc, "forbidden"))
-    if taken:
-        notify_accepted(db, ticket, request.app.state.services.resources)
     await db.commit()
     request.app.state.services.wake_outbox()
     return _back(ticket_id, done="accepted" if taken else "taken")
@@ -66,15 +63,13 @@ async def change_status(ticket_id: int, request: Request, user: StaffUser = Form
     ticket = await _ticket(db, ticket_id, user)
     if ticket is None:
         return _missing(ticket_id)
-    was_accepted = ticket.accepted_at is not None
     try:
-        service.change_status(db, ticket, status, user, reason=reason or None)
+        cases.change_status(db, ticket, status, user, request.app.state.services.resources,
+                            reason=reason or None)
     except Invalid:
         return _back(ticket_id, error="reason" if status == "closed" else "status")
     except DomainError as exc:
         return _back(ticket_id, error=_error_key(exc, "status"))
-    if not was_accepted and ticket.accepted_at is not None:
-        notify_accepted(db, ticket, request.app.state.services.resources)
     await db.commit()
     request.app.state.services.wake_outbox()
     return _back(ticket_id, done="status")
@@ -87,7 +82,7 @@ async def add_note(ticket_id: int, user: StaffUser = FormUser, note: str = Form(
     if ticket is None:
         return _missing(ticket_id)
     try:
-        service.add_note(db, ticket, user, note)
+        cases.add_note(db, ticket, user, note)
     except DomainError as exc:
         return _back(ticket_id, error=_error_key(exc, "note"))
     await db.commit()
@@ -101,12 +96,11 @@ async def reassign(ticket_id: int, request: Request, user: StaffUser = FormUser,
     if ticket is None:
         return _missing(ticket_id)
     try:
-        await service.reassign(db, ticket, user, assignee)
+        await cases.reassign(db, ticket, user, assignee, request.app.state.services.resources)
     except Invalid:
         return _back(ticket_id, error="assignee")
     except DomainError as exc:
         return _back(ticket_id, error=_error_key(exc, "assignee"))
-    await alerts.ticket(db, ticket, request.app.state.services.resources)
     await db.commit()
     request.app.state.services.wake_outbox()
     return _back(ticket_id, done="reassigned")
@@ -119,7 +113,7 @@ async def reply(ticket_id: int, request: Request, user: StaffUser = FormUser,
     ticket = await _ticket(db, ticket_id, user)
     if ticket is None:
         return _missing(ticket_id)
-    refused = await alerts.reply_to_person(db, ticket, user, text)
+    refused = await cases.reply(db, ticket, user, text)
     if refused is not None:
         return _back(ticket_id, error=refused)
     await db.commit()
