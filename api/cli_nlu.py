@@ -56,11 +56,11 @@ def _backend() -> Any:
 def _danger(artifact_dir: Path, report: Any, force: bool) -> Any:
     """The danger detector is trained with the intent model: both ship together."""
     from nlu import safety
-    from nlu.safety.model import artifact_path
+    from nlu.safety.training import artifact_path
 
     if force:
         artifact_path(artifact_dir, safety.DATA_DIR, safety.CUES).unlink(missing_ok=True)
-    return safety.DangerDetector.load(safety.DATA_DIR, safety.CUES, artifact_dir, progress=report)
+    return safety.load_detector(safety.DATA_DIR, safety.CUES, artifact_dir, progress=report)
 
 
 @app.command()

@@ -44,7 +44,7 @@ class Resources:
             rules=Rules.load(content_dir / "rules" / "eligibility.yml"),
             districts=PlaceIndex.from_lookup(nlu_data_dir / "lookups" / "district.yml"),
             countries=PlaceIndex.from_lookup(nlu_data_dir / "lookups" / "country.yml"),
-            danger=danger or safety.DangerDetector.load(safety.DATA_DIR, safety.CUES,
+            danger=danger or safety.load_detector(safety.DATA_DIR, safety.CUES,
                                                         artifact_dir),
             sms_banglish_reply=sms_banglish_reply,
         )

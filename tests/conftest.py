@@ -93,7 +93,7 @@ def nlu_model(nlu_dir: Path):  # type: ignore[no-untyped-def]
     from nlu import safety
     from nlu.engine import load_or_train
 
-    safety.DangerDetector.load(safety.DATA_DIR, safety.CUES, nlu_dir)
+    safety.load_detector(safety.DATA_DIR, safety.CUES, nlu_dir)
     return load_or_train(ROOT / "nlu" / "data", nlu_dir)
 
 

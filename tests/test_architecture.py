@@ -12,8 +12,7 @@ from api.settings import ROOT
 
 PACKAGES = ("api", "bot", "nlu", "referral")
 MAX_LINES = 400
-# Left to take apart (issue 16): the danger detector, its model and the tuning of its thresholds.
-KNOWN_CYCLES = {frozenset({"nlu.safety.detector", "nlu.safety.model", "nlu.safety.tuning"})}
+KNOWN_CYCLES: set[frozenset[str]] = set()
 KNOWN_LONG: set[str] = set()
 
 

@@ -45,9 +45,6 @@ class Assessment:
 
 
 NONE = Assessment("none", None, 0.0)
-# Trained detectors by code and data version: a model is immutable, so sharing one is safe and
-# spares each test module and each `Resources.load` a retraining.
-_LOADED: dict[str, DangerDetector] = {}
 
 
 class DangerDetector:
@@ -62,22 +59,10 @@ class DangerDetector:
 
     @classmethod
     def from_state(cls, state: dict[str, Any], cues_path: Path) -> DangerDetector:
-        """Rebuild from a trained artifact (nlu.safety.model.train)."""
+        """Rebuild from a trained artifact (nlu.safety.training.train)."""
         return cls(LinearModel.from_dict(state["model"]), cue_lib.load(cues_path),
                    Thresholds(**state["thresholds"]),
                    {k: state.get(k) for k in ("code_version", "data_hash", "training")})
-
-    @classmethod
-    def load(cls, data_dir: Path, cues_path: Path, artifact_dir: Path | None = None,
-             progress: Any = None) -> DangerDetector:
-        """The saved model for this data, trained first when missing (once per process)."""
-        from nlu.safety.model import artifact_path, load_or_train
-
-        key = str(artifact_path(Path("."), data_dir, cues_path))
-        if key not in _LOADED:
-            _LOADED[key] = cls.from_state(
-                load_or_train(data_dir, cues_path, artifact_dir, progress=progress), cues_path)
-        return _LOADED[key]
 
     def signals(self, text: str) -> Signals:
         toks, spans = features.analyse(text)

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from nlu import safety
-from nlu.safety import cues, model
+from nlu.safety import cues, training
 from nlu.safety.features import tokens
 
 
 @pytest.fixture(scope="module")
 def detector() -> safety.DangerDetector:
-    return safety.DangerDetector.load(safety.DATA_DIR, safety.CUES)
+    return safety.load_detector(safety.DATA_DIR, safety.CUES)
 
 
 @pytest.mark.parametrize(("message", "category"), [
@@ -90,7 +90,7 @@ def test_no_strong_cue_fires_on_ordinary_questions() -> None:
     # জনশক্তি (manpower), ছ্যাঁকা (burn) with শাখা (branch). A strong cue alone makes an urgent
     # case, so none may fire on the thousands of ordinary questions the intent model learns from.
     loaded = cues.load(safety.CUES)
-    fired = {(h.cue.text, text) for text in model.ordinary()
+    fired = {(h.cue.text, text) for text in training.ordinary()
              for h in cues.find(loaded, tokens(text)) if h.cue.strong and not h.negated}
     assert not fired, sorted(fired)[:10]
 

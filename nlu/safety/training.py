@@ -1,0 +1,160 @@
+"""Train, save and load the danger detector: the model fitted on every example, its thresholds
+tuned on out-of-fold readings so that they favour recall (nlu/safety/tuning.py), the artifact
+named by a hash of the code and data that shaped it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from nlu import artifact
+from nlu.linear import LinearModel
+from nlu.rasa_yaml import read_nlu
+from nlu.safety import cues as cue_lib
+from nlu.safety import features
+from nlu.safety.detector import DangerDetector
+from nlu.safety.labels import LABELS
+from nlu.safety.model import Thresholds, fit
+from nlu.safety.tuning import tune
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+PREFIX = "safety-"
+_PACKAGE = Path(__file__).resolve().parent
+# Ordinary traffic, borrowed as "benign": the intent classifier's examples of everything that
+# is not about danger (costs, visas, remittance, greetings...), thousands of ways people ask
+# ordinary things in all three varieties. The danger-adjacent intents stay out.
+ORDINARY_DIR = _PACKAGE.parent / "data" / "intents"
+NOT_ORDINARY = frozenset({"emergency_abroad", "psychosocial_support", "trafficking_warning",
+                          "self_harm", "death_abroad", "human_handoff", "hotline_contacts",
+                          "stranded_abroad", "complaint_agency"})
+# Every source that shapes the model, the shared ones too (a float32 fit in nlu/linear.py gave
+# other thresholds than the exact one): a change to any retrains it.
+_SOURCES = ("features.py", "cues.py", "model.py", "labels.py", "detector.py", "tuning.py", "training.py",
+            "../linear.py", "../normalise.py", "../translit.py")
+Progress = Callable[[str, int, int], None]
+# Trained detectors by code and data version: a model is immutable, so sharing one is safe and
+# spares each test module and each `Resources.load` a retraining.
+_LOADED: dict[str, DangerDetector] = {}
+
+
+def load_detector(data_dir: Path, cues_path: Path, artifact_dir: Path | None = None,
+                  progress: Progress | None = None) -> DangerDetector:
+    """The saved detector for this code and data, trained first when missing (once per
+    process)."""
+    key = str(artifact_path(Path("."), data_dir, cues_path))
+    if key not in _LOADED:
+        _LOADED[key] = DangerDetector.from_state(
+            load_or_train(data_dir, cues_path, artifact_dir, progress=progress), cues_path)
+    return _LOADED[key]
+
+
+def code_version() -> str:
+    h = hashlib.sha256()
+    for name in _SOURCES:
+        h.update((_PACKAGE / name).read_bytes())
+    return f"{FORMAT}.{h.hexdigest()[:8]}"
+
+
+def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
+          folds: int = 5) -> dict[str, Any]:
+    """Fit on every example; tune thresholds on out-of-fold scores; return the artifact state."""
+    from sklearn.model_selection import StratifiedKFold
+
+    started = time.perf_counter()
+    data = read_nlu(data_dir)
+    unknown = sorted({ex.intent for ex in data.examples} - set(LABELS))
+    if unknown:
+        raise ValueError(f"{data_dir}: unknown safety labels {unknown}")
+    cues = cue_lib.load(cues_path)
+    texts = [ex.text for ex in data.examples]
+    labels = [ex.intent for ex in data.examples]
+    own = set(texts)
+    for text in ordinary():
+        # A borrowed example with a danger cue ("my husband died in Saudi, can I get a loan?")
+        # is not ours to call benign: left out.
+        # (Signs are not dangers: "ঠিক আছে" or "cricket" keeps an example in.)
+        if text not in own and not any(not h.negated and h.cue.category not in cue_lib.SIGNS
+                                       for h in cue_lib.find(cues, features.tokens(text))):
+            texts.append(text)
+            labels.append("benign")
+    oof: list[Any] = [None] * len(texts)
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    # The folds and the final fit are independent: one process per core (the exact fit costs
+    # about four times the float32 one), the results in order whatever finishes first.
+    jobs = [(list(train_idx), list(test_idx)) for train_idx, test_idx in skf.split(texts, labels)]
+    runner = joblib.Parallel(n_jobs=min(len(jobs) + 1, os.cpu_count() or 1),
+                             return_as="generator")
+    done = runner(joblib.delayed(_fold)(texts, labels, cues, train_idx, test_idx)
+                  for train_idx, test_idx in [*jobs, (list(range(len(texts))), [])])
+    model: LinearModel | None = None
+    for k, (test_idx, result) in enumerate(done):
+        if progress:
+            progress("tuning", min(k, folds), folds)
+        if isinstance(result, LinearModel):
+            model = result
+        else:
+            for i, signals in zip(test_idx, result, strict=True):
+                oof[i] = signals
+    if progress:
+        progress("tuning", folds, folds)
+    thresholds = tune(oof, labels)
+    assert model is not None
+    return {"format": FORMAT, "code_version": code_version(),
+            "data_hash": artifact.data_hash(data_dir) + hashlib.sha256(
+                cues_path.read_bytes()).hexdigest()[:16],
+            "model": model.to_dict(), "thresholds": thresholds.as_dict(),
+            "training": {"examples": len(texts), "seconds": round(time.perf_counter() - started, 2),
+                         "by_label": {lab: labels.count(lab) for lab in LABELS}}}
+
+
+def _fold(texts: list[str], labels: list[str], cues: cue_lib.CueIndex, train_idx: list[int],
+          test_idx: list[int]) -> tuple[list[int], Any]:
+    """One fold's out-of-fold signals, or (with nothing held out) the final model."""
+    model = fit([texts[i] for i in train_idx], [labels[i] for i in train_idx], cues)
+    if not test_idx:
+        return test_idx, model
+    fold = DangerDetector(model, cues, Thresholds(0.5, 0.5, 0.5))
+    return test_idx, [fold.signals(texts[i]) for i in test_idx]
+
+
+def ordinary() -> list[str]:
+    """The borrowed benign examples (see ORDINARY_DIR)."""
+    if not ORDINARY_DIR.is_dir():
+        return []
+    return [ex.text for ex in read_nlu(ORDINARY_DIR).examples if ex.intent not in NOT_ORDINARY]
+
+
+def artifact_path(artifact_dir: Path, data_dir: Path, cues_path: Path) -> Path:
+    digest = artifact.data_hash(data_dir) + hashlib.sha256(cues_path.read_bytes()).hexdigest()[:16]
+    if ORDINARY_DIR.is_dir():
+        digest += artifact.data_hash(ORDINARY_DIR)
+    short = hashlib.sha256(digest.encode()).hexdigest()[:16]
+    return Path(artifact_dir) / f"{PREFIX}{code_version()}-{short}.joblib"
+
+
+def load_or_train(data_dir: Path, cues_path: Path, artifact_dir: Path | None, *,
+                  progress: Progress | None = None) -> dict[str, Any]:
+    """The saved model for this code and data, or a freshly trained (and saved) one."""
+    path = artifact_path(artifact_dir, data_dir, cues_path) if artifact_dir else None
+    if path is not None and path.exists():
+        try:
+            state = joblib.load(path)
+            if isinstance(state, dict) and state.get("format") == FORMAT:
+                return state
+        except Exception as exc:  # a truncated file: train again rather than fail
+            log.warning("safety model %s unreadable (%s); retraining", path, exc)
+    state = train(data_dir, cues_path, progress=progress)
+    if path is not None:
+        artifact.write(path, state)
+        for old in Path(artifact_dir or ".").glob(f"{PREFIX}*.joblib"):
+            if old.resolve() != path.resolve():
+                old.unlink(missing_ok=True)
+    return state
