@@ -16,6 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.models import OutboxMessage, utcnow
 
+# Twilio's "Attempt to send to unsubscribed recipient": the person sent STOP to our number. The
+# REST sender reads it from a refused send, the status callback from a report; the reason a
+# message was not delivered is recorded as PROVIDER_OPTED_OUT (campaign progress counts it).
+TWILIO_OPTED_OUT = 21610
+PROVIDER_OPTED_OUT = f"twilio {TWILIO_OPTED_OUT}"
 PRIORITY = {"reply": 0, "alert": 0, "proactive": 5, "bulk": 9}  # lower goes first
 
 

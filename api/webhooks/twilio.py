@@ -21,11 +21,10 @@ from bot.i18n import N_
 from bot.messages import InboundMessage, OutboundMessage
 from referral import contacts
 from referral.models import utcnow
-from referral.outbox import record_delivery
+from referral.outbox import TWILIO_OPTED_OUT, record_delivery
 
 log = logging.getLogger("prottasha.twilio")
 router = APIRouter(prefix="/webhooks/twilio", tags=["webhooks"])
-OPTED_OUT = "21610"
 ANSWER_AGAIN_WITHIN = timedelta(minutes=10)
 SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")
 TEXT_ONLY = N_("I can only read text. Please write your question.")
@@ -131,7 +130,7 @@ async def status_callback(request: Request,
     async with services.sessionmaker() as session:
         row = await record_delivery(session, provider_id=sid, status=status,
                                     error=f"twilio {code}" if code else None)
-        if row is not None and code == OPTED_OUT:
+        if row is not None and code == str(TWILIO_OPTED_OUT):
             await contacts.set_opted_out(session, channel=row.channel, user_hash=row.user_hash,
                                          opted_out=True)
         await session.commit()

@@ -12,10 +12,9 @@ import httpx
 from bot.channels import as_text
 from bot.messages import Button, OutboundMessage
 from referral.models import OutboxMessage
-from referral.outbox import SendError
+from referral.outbox import TWILIO_OPTED_OUT, SendError
 
 log = logging.getLogger("prottasha.twilio")
-OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
 RETRYABLE_CODES = {20429, 20500, 20503, 30001, 30008}  # rate limit, Twilio-side and queue errors
 CLOCK_SKEW = timedelta(minutes=2)  # Twilio's clock against ours, when matching by time
 
@@ -65,7 +64,7 @@ class TwilioSender:
         if response.status_code in (200, 201) and answer.get("sid"):
             return str(answer["sid"])
         code = answer.get("code")
-        if code == OPTED_OUT:
+        if code == TWILIO_OPTED_OUT:
             raise SendError(f"twilio {code}", retryable=False, opt_out=True)
         retryable = (response.status_code == 429 or response.status_code >= 500
                      or code in RETRYABLE_CODES)

@@ -23,6 +23,7 @@ from referral.campaigns import quiet
 from referral.campaigns.models import Campaign, CampaignRecipient
 from referral.campaigns.segments import Member, Segment, members
 from referral.models import OutboxMessage, utcnow
+from referral.outbox import PROVIDER_OPTED_OUT
 from referral.outbox import values as message_values
 
 KIND = "bulk"
@@ -244,8 +245,8 @@ async def cancel(session: AsyncSession, campaign: Campaign, *, now: datetime | N
 
 # Outbox statuses as a campaign's progress counts them; a provider's delivery reports move a
 # sent message on to delivered or read (still sent) or undelivered (failed).
-# Opted out before the send (skipped) or, by the provider's report, at it (Twilio 21610).
-STOPPED = ("opted out", "twilio 21610")
+# Opted out before the send (skipped) or, by the provider's report, at it.
+STOPPED = ("opted out", PROVIDER_OPTED_OUT)
 _PROGRESS = {"pending": "pending", "sending": "pending", "dispatching": "pending",
              "sent": "sent", "delivered": "sent", "read": "sent",
              "failed": "failed", "undelivered": "failed", "unknown": "failed",
