@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import alerts, cases
+from bot import alerts, cases, labels
 from bot.i18n import N_
 from bot.render import Resources
 from referral import outbox, tickets
@@ -27,9 +27,6 @@ _REFUSED = {"forbidden": N_("Only organizers and managers write to people; admin
             "unreachable": N_("This person cannot be reached here any more.")}
 STAFF_CHANNEL = "telegram_staff"  # staff updates in the inbox: claimed there, acted on once
 CLOSE_REASONS = tickets.STAFF_CLOSING_REASONS
-_REASON_TITLES = {"support_completed": N_("Support completed"),
-                  "not_reachable": N_("Not reachable"), "dropout": N_("Dropped out"),
-                  "cancelled": N_("Cancelled"), "duplicate": N_("Duplicate")}
 
 
 class StaffDesk:
@@ -126,7 +123,7 @@ class StaffDesk:
                        reference=ticket.reference), []
         if action == "close":
             return say(lang, N_("Why close {reference}?"), reference=ticket.reference), [
-                {"title": say(lang, _REASON_TITLES[r]),
+                {"title": say(lang, labels.CLOSING[r]),
                  "payload": f"ticket:closewith:{ticket.id}:{r}"} for r in CLOSE_REASONS]
         if action == "closewith" and rest and rest[0] in CLOSE_REASONS:
             cases.change_status(session, ticket, "closed", user, self.res, reason=rest[0])

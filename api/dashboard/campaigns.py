@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import session
 from api.campaigns import composer, to_json
-from api.dashboard import labels
 from api.dashboard.campaign_form import CampaignForm
 from api.dashboard.session import PATH, CurrentUser, FormUser
 from api.dashboard.web import render
+from bot import labels
 from bot.i18n import N_
 from referral.campaigns import drafts, sending
 from referral.campaigns.models import Campaign, CampaignRecipient

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import session
-from api.dashboard import labels
 from api.dashboard.session import CurrentUser
 from api.dashboard.web import language, render
 from api.settings import Settings
+from bot import labels
 from bot.i18n import N_
 from nlu import review as review_export
 from nlu.engine import load_or_train

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.dashboard import labels
+from bot import labels
 from bot.i18n import Catalogs, localise_digits
 
 HERE = Path(__file__).resolve().parent

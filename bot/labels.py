@@ -1,4 +1,5 @@
-"""What the dashboard calls each stored value, as gettext message ids."""
+"""What staff screens call each stored value (the dashboard and the staff desk on Telegram), as
+gettext message ids: one title per value, translated once."""
 
 from __future__ import annotations
 
