@@ -12,6 +12,15 @@ from bot import optout
 from bot.facts import Facts
 from bot.flows import campaign, register, safety
 from bot.i18n import N_, ascii_digits
+from bot.keywords import (
+    CALL_WORDS,
+    DELETE_WORDS,
+    MENU_WORDS,
+    MORE_WORDS,
+    REG_WORDS,
+    STATUS_WORDS,
+    YES_WORDS,
+)
 from bot.messages import PLAIN_TEXT_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import MAIN_MENU, MORE, Rendered, Resources
 from bot.state import State
@@ -26,18 +35,9 @@ CONFIDENT = 0.8  # intent confidence at which a clear question is answered as as
 _PAYLOAD = re.compile(r"^(menu|topic|action|lang|safe):[a-z_]+$|^more$")
 _COMMANDS = {"/start": "intent:greet", "/help": MAIN_MENU, "/menu": MAIN_MENU,
              "/language": "action:language", "/stop": "action:stop"}
-# Asking for a person must not depend on the NLU either: "CALL" is what our pages tell people.
-_CALL_WORDS = {"call", "কল", "kol", "call me", "কল করুন", "ফোন করুন", "phone me"}
-_MENU_WORDS = {"menu", "মেনু", "main menu", "options", "0"}
-_MORE_WORDS = {"more", "আরও", "aro", "আরো"}
 _WANTS_BN = re.compile(r"bangla|bengali|bangali|বাংলা|bangl|বাংলায়", re.I)
 _WANTS_EN = re.compile(r"english|engl?ish|ইংরেজি|ইংলিশ|ingreji|engreji|inglish", re.I)
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
-_REG_WORDS = {"reg", "register", "নিবন্ধন", "রেজিস্টার", "nibondhon", "registration"}
-_DELETE_WORDS = {"delete", "erase", "delete my data", "মুছে ফেলুন", "মুছে দিন", "মুছুন",
-                 "muche felun", "muche fela", "muche din"}
-_STATUS_WORDS = {"status", "অবস্থা", "স্ট্যাটাস", "obostha"}
-_YES_WORDS = {"yes", "y", "ok", "ha", "haa", "hya", "ji", "হ্যাঁ", "হ্যা", "জি", "1", "১"}
 _STATUS = {"new": N_("received"), "assigned": N_("received and assigned to a field organizer"),
            "contacted": N_("in contact with you"), "in_progress": N_("in progress"),
            "referred": N_("referred to a service"), "closed": N_("closed")}
@@ -94,10 +94,10 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
             state.flow_paused = True
         return ctx.go(target)
     lowered = text.lower().strip(" .!।")
-    if lowered in _DELETE_WORDS:
+    if lowered in DELETE_WORDS:
         return ctx.ask_delete()
     if state.awaiting == "delete":
-        return ctx.delete(lowered in _YES_WORDS)
+        return ctx.delete(lowered in YES_WORDS)
     if check.level == "unsure":  # unclear signs: ask rather than guess...
         topic = ctx.res.library.topic_for_intent(_confident_intent(parse) or "")
         if topic in safety.SAFETY_TOPICS and topic != "self_harm":
@@ -107,12 +107,12 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
         return safety.ask(ctx, check)
     if in_flow:
         return register.answer(ctx, text)
-    if lowered in _REG_WORDS:
+    if lowered in REG_WORDS:
         return register.start(ctx)
-    if lowered in _STATUS_WORDS:
+    if lowered in STATUS_WORDS:
         return ctx.on_ticket_status(text)
     intent_name = (parse.get("intent") or {}).get("name")
-    if state.awaiting == "offer_register" and (lowered in _YES_WORDS or intent_name == "affirm"):
+    if state.awaiting == "offer_register" and (lowered in YES_WORDS or intent_name == "affirm"):
         return register.start(ctx)
     if text.isdigit() and state.options:
         return ctx.reask()
@@ -173,16 +173,16 @@ def _choice(state: State, text: str, *, in_flow: bool = False) -> str | None:
     word = optout.keyword(text)
     if word is not None:
         return "action:stop" if word == "stop" else "intent:greet"
-    if optout.normalise(text) in _CALL_WORDS:
+    if optout.normalise(text) in CALL_WORDS:
         return "intent:human_handoff"
     digits = ascii_digits(lowered)
     if in_flow:
-        return MAIN_MENU if lowered in _MENU_WORDS - {"0"} else None
+        return MAIN_MENU if lowered in MENU_WORDS - {"0"} else None
     if digits in state.options:
         return state.options[digits]
-    if lowered in _MENU_WORDS or digits == "0":
+    if lowered in MENU_WORDS or digits == "0":
         return MAIN_MENU
-    if lowered in _MORE_WORDS and state.topic:
+    if lowered in MORE_WORDS and state.topic:
         return MORE
     return None
 

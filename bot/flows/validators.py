@@ -15,6 +15,7 @@ from bot.flows.dates import FutureDate, parse_month
 from bot.flows.places import CLOSE, SURE, PlaceIndex
 from bot.flows.questionnaire import Questionnaire, Step
 from bot.i18n import ascii_digits
+from bot.keywords import YES_WORDS
 
 
 class Invalid(ValueError):
@@ -129,7 +130,7 @@ def validate_place(text: str, parse: dict[str, Any], entity: str, index: PlaceIn
 
 def validate_phone(text: str, sender: str | None, q: Questionnaire) -> str:
     t = _clean(text)
-    if sender and (t in q.nav["same_number"] or t in ("yes", "হ্যাঁ", "ha", "ji")):
+    if sender and (t in q.nav["same_number"] or t in YES_WORDS - {"1", "১"}):
         return sender
     digits = re.sub(r"[^\d+]", "", ascii_digits(text))
     try:

@@ -10,12 +10,12 @@ import yaml
 from babel.messages.pofile import read_po
 
 from api.settings import ROOT
-from bot import dialogue, optout
+from bot import keywords, optout
 
 # What each keyword a reply may name does, by the dialogue's own word lists.
-ACTIONS = {"MENU": dialogue._MENU_WORDS, "REG": dialogue._REG_WORDS,
-           "STATUS": dialogue._STATUS_WORDS, "DELETE": dialogue._DELETE_WORDS,
-           "YES": dialogue._YES_WORDS, "STOP": optout.STOP_WORDS, "START": optout.START_WORDS}
+ACTIONS = {"MENU": keywords.MENU_WORDS, "REG": keywords.REG_WORDS,
+           "STATUS": keywords.STATUS_WORDS, "DELETE": keywords.DELETE_WORDS,
+           "YES": keywords.YES_WORDS, "STOP": optout.STOP_WORDS, "START": optout.START_WORDS}
 PAIR = re.compile(r"(\S+) \(বা ([A-Z]+)\)")
 BARE = re.compile(r"\b(MENU|REG|STATUS|DELETE|YES|START|STOP|CALL)\b")
 
