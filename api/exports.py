@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from api.auth import staff
 from api.dashboard.filters import Filters, Need
 from referral import tickets as service
-from referral.casework import Screening, StaffUser, Ticket, TicketEvent
+from referral.casework import Screening, StaffUser, Ticket, TicketEvent, TicketStatus
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
-Status = Literal["new", "assigned", "contacted", "in_progress", "referred", "closed"]
+Status = TicketStatus
 Priority = Literal["urgent", "high", "normal"]
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

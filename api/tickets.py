@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
@@ -14,11 +14,11 @@ from api.auth import session, staff
 from api.errors import ApiError
 from bot import cases
 from referral import tickets as service
-from referral.casework import StaffUser, Ticket
+from referral.casework import StaffUser, Ticket, TicketStatus
 from referral.contacts import e164, phone_hash
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
-Status = Literal["new", "assigned", "contacted", "in_progress", "referred", "closed"]
+Status = TicketStatus
 
 
 class Eligibility(BaseModel):

@@ -6,7 +6,7 @@ Personal data (phones, addresses, answers, notes) is encrypted; phones are found
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, case
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,7 +15,9 @@ from sqlalchemy.sql.elements import Grouping
 from referral.crypto import EncryptedJSON, EncryptedText
 from referral.models import Base, utcnow
 
-TICKET_STATUSES = ("new", "assigned", "contacted", "in_progress", "referred", "closed")
+# The one list of ticket statuses: the API's type (TicketStatus) and every check use it.
+TicketStatus = Literal["new", "assigned", "contacted", "in_progress", "referred", "closed"]
+TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
 OPEN_STATUSES = TICKET_STATUSES[:-1]
 PRIORITIES = ("urgent", "high", "normal")
 ROLES = ("admin", "manager", "organizer")
