@@ -15,15 +15,8 @@ from bot.i18n import LANGUAGES, LOCALE_DIR
 from bot.render import menu as render_menu
 from bot.sms import cost
 from bot.turn import CENTRE_UNPUBLISHED
+from nlu.taxonomy import INFORMATIONAL_INTENTS
 
-INFORMATIONAL_INTENTS = (
-    "safe_migration_steps", "recruiting_agency_check", "migration_cost", "bmet_registration",
-    "visa_documents", "pre_departure_training", "trafficking_warning", "emergency_abroad",
-    "hotline_contacts", "remittance_channels", "remittance_incentive", "hundi_risk",
-    "savings_investment", "loan_info", "reintegration_support", "eligibility_question",
-    "service_center_location", "psychosocial_support", "skills_training", "business_support",
-    "stranded_abroad", "complaint_agency", "women_migration", "welfare_board", "destination_info",
-)
 SAFETY_TOPICS = ("emergency_abroad", "trafficking_warning", "psychosocial_support")
 SMS_MAX_PARTS = 2
 MENU_MAX_PARTS = 3  # a numbered menu of up to 7 items in Bangla script cannot fit in 2

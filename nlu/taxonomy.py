@@ -45,6 +45,17 @@ INTENTS: tuple[str, ...] = (
     "destination_info",
 )
 
+# The intents a content topic answers, in both languages (`prottasha content check` requires
+# one topic each).
+INFORMATIONAL_INTENTS: tuple[str, ...] = (
+    "safe_migration_steps", "recruiting_agency_check", "migration_cost", "bmet_registration",
+    "visa_documents", "pre_departure_training", "trafficking_warning", "emergency_abroad",
+    "hotline_contacts", "remittance_channels", "remittance_incentive", "hundi_risk",
+    "savings_investment", "loan_info", "reintegration_support", "eligibility_question",
+    "service_center_location", "psychosocial_support", "skills_training", "business_support",
+    "stranded_abroad", "complaint_agency", "women_migration", "welfare_board", "destination_info",
+)
+
 # The older intent each later one refines: an evaluation made before it existed counts it as
 # that one, and the dialogue answers with the older topic while the new one has none.
 REFINES: dict[str, str] = {
