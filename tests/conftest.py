@@ -103,14 +103,21 @@ def settings(tmp_path: Path, database_url: str, data_key: str) -> Settings:
                     secret_key="s" * 40, data_key=data_key, redis_url=None)
 
 
-@pytest.fixture
-async def sessions(database_url: str):  # type: ignore[no-untyped-def]
-    """A migrated database (SQLite and PostgreSQL) with the centres and districts loaded."""
+async def migrated(database_url: str):  # type: ignore[no-untyped-def]
+    """A migrated database with the centres and districts loaded: (engine, sessionmaker); the
+    caller disposes of the engine."""
     await asyncio.to_thread(upgrade, database_url)
     engine = make_engine(database_url)
     maker = make_sessionmaker(engine)
     async with maker() as session:
         await reference.sync(session, ROOT / "content" / "reference")
         await session.commit()
+    return engine, maker
+
+
+@pytest.fixture
+async def sessions(database_url: str):  # type: ignore[no-untyped-def]
+    """A migrated database (SQLite and PostgreSQL) with the centres and districts loaded."""
+    engine, maker = await migrated(database_url)
     yield maker
     await engine.dispose()

@@ -10,22 +10,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from api.settings import ROOT
-from referral import contacts, reference
+from referral import contacts
 from referral.db import make_engine, make_sessionmaker
-from referral.migrate import upgrade
 from referral.models import OutboxMessage
 from tests.api.test_dashboard_factories import PASSWORD, make_user
-from tests.e2e.test_dashboard_browser import ARTIFACTS, CHROMIUM, PHONE, _need_chromium, serve
+from tests.conftest import migrated
+from tests.e2e.test_dashboard_browser import _need_chromium, phone_page, serve, shot
 
 
 async def _seed(url: str) -> None:
-    await asyncio.to_thread(upgrade, url)
-    engine = make_engine(url)
-    maker = make_sessionmaker(engine)
-    async with maker() as s:
-        await reference.sync(s, ROOT / "content" / "reference")
-        await s.commit()
+    engine, maker = await migrated(url)
     await make_user(maker, "Karim Manager", "manager", "cumilla", language="bn")
     async with maker() as s:
         for i, (district, language) in enumerate([("Cumilla", "bn"), ("Feni", "en"),
@@ -54,22 +48,8 @@ def test_a_manager_starts_a_campaign_from_a_phone(tmp_path: Path, data_key: str)
     _need_chromium()
     url = f"sqlite:///{tmp_path / 'e2e.db'}"
     asyncio.run(_seed(url))
-    ARTIFACTS.mkdir(exist_ok=True)
-
-    def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-        page.screenshot(path=str(ARTIFACTS / f"campaign-{name}.png"), full_page=True)
-        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        assert fits, f"{name}: the page scrolls sideways on a phone"
-
     with serve(tmp_path, data_key, url) as base, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"])
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                      has_touch=True, locale="bn-BD")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        page = phone_page(p)
 
         page.goto(f"{base}/dashboard/login")
         page.fill("input[name=who]", "Karim Manager")
@@ -87,14 +67,14 @@ def test_a_manager_starts_a_campaign_from_a_phone(tmp_path: Path, data_key: str)
         for district in ("Cumilla", "Feni", "Chandpur"):
             page.check(f"input[name=districts][value={district}]")
         expect(page.locator("input[name=quiet_hours]")).to_be_checked()
-        shot(page, "1-form")
+        shot(page, "campaign-1-form")
         page.click("#save-draft")
         expect(page).to_have_url(re.compile(rf"{base}/dashboard/campaigns/\d+$"))
         campaign_id = int(page.url.rsplit("/", 1)[1])
         expect(page.locator("#recipients")).to_have_text("৩")  # Bangla digits, Sylhet left out
         expect(page.locator("#previews .phone[data-channel=sms]")).to_have_count(3)
         expect(page.locator(".note-ucs2")).to_contain_text("UCS-2")
-        shot(page, "2-draft")
+        shot(page, "campaign-2-draft")
 
         confirm = page.locator("#confirm-start")
         expect(confirm).to_be_hidden()  # starting takes a second, deliberate tap
@@ -104,7 +84,7 @@ def test_a_manager_starts_a_campaign_from_a_phone(tmp_path: Path, data_key: str)
         expect(page).to_have_url(re.compile(r"done=started"))
         expect(page.locator("#progress svg")).to_be_visible()
         expect(page.locator("#confirm-start")).to_have_count(0)
-        shot(page, "3-started")
-        browser.close()
+        shot(page, "campaign-3-started")
+        page.context.browser.close()
 
     assert asyncio.run(_queued(url, campaign_id)) == 3

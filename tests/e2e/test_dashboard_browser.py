@@ -17,11 +17,10 @@ import pytest
 
 from api.app import create_app
 from api.settings import ROOT, Settings
-from referral import reference
 from referral.casework import Ticket
 from referral.db import make_engine, make_sessionmaker
-from referral.migrate import upgrade
 from tests.api.test_dashboard_factories import PASSWORD, NoNLU, make_ticket, make_user
+from tests.conftest import migrated
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,6 +37,28 @@ def _need_chromium() -> None:
                 "(apt-get install -y chromium)")
 
 
+def phone_page(playwright):  # type: ignore[no-untyped-def]
+    """A page in Debian's Chromium the size of a phone, in Bangla (the machine's network is
+    closed, hence the background-networking flags)."""
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--no-first-run"])
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="bn-BD")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A screenshot for people to look at, and the check that nothing scrolls sideways."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits, f"{name}: the page scrolls sideways on a phone"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -45,12 +66,7 @@ def _free_port() -> int:
 
 
 async def _seed(url: str) -> dict[str, int]:
-    await asyncio.to_thread(upgrade, url)
-    engine = make_engine(url)
-    maker = make_sessionmaker(engine)
-    async with maker() as s:
-        await reference.sync(s, ROOT / "content" / "reference")
-        await s.commit()
+    engine, maker = await migrated(url)
     await make_user(maker, "Rahima Organizer", "organizer", "cumilla", language="bn")
     urgent = await make_ticket(maker, priority="urgent", needs=("medical",), address="tg-e2e-1",
                                inbox="amar pa bhenge geche, help")
@@ -107,46 +123,32 @@ def test_an_organizer_works_a_week_from_a_phone(server: tuple[str, str, dict[str
     from playwright.sync_api import expect, sync_playwright
 
     base, url, ids = server
-    ARTIFACTS.mkdir(exist_ok=True)
-
-    def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-        page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
-        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        assert fits, f"{name}: the page scrolls sideways on a phone"
-
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"])
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                      has_touch=True, locale="bn-BD")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        page = phone_page(p)
 
         page.goto(f"{base}/dashboard")
         expect(page).to_have_url(f"{base}/dashboard/login?next=%2Fdashboard")
-        shot(page, "1-login")
+        shot(page, "dashboard-1-login")
         page.fill("input[name=who]", "Rahima Organizer")
         page.fill("input[name=password]", PASSWORD)
         page.click("button.primary")
         expect(page).to_have_url(f"{base}/dashboard")
         expect(page.locator(".tickets li.ticket")).to_have_count(2)
-        shot(page, "2-queue")
+        shot(page, "dashboard-2-queue")
 
         page.click("details.filters summary")
         page.select_option("select[name=priority]", "urgent")
         page.click("form.grid button.primary")
         expect(page.locator(".tickets li.ticket")).to_have_count(1)
         assert "priority=urgent" in page.url
-        shot(page, "3-filtered")
+        shot(page, "dashboard-3-filtered")
 
         page.click(f"a[href='/dashboard/tickets/{ids['urgent']}']")
         expect(page.locator("ol.chat")).to_contain_text("amar pa bhenge geche, help")
         accept = page.locator("#accept")
         box = accept.bounding_box()
         assert box is not None and box["height"] >= 44, "tap targets must be thumb-sized"
-        shot(page, "4-ticket")
+        shot(page, "dashboard-4-ticket")
         accept.click()
         expect(page.locator(".flash.ok")).to_contain_text("গ্রহণ")
 
@@ -162,7 +164,7 @@ def test_an_organizer_works_a_week_from_a_phone(server: tuple[str, str, dict[str
         page.click("form[action$='/reply'] button")
         expect(page.locator(".flash.ok")).to_be_visible()
         expect(page.locator("ol.chat")).to_contain_text("Amra Sunday apnar bari ashbo.")
-        shot(page, "5-replied")
+        shot(page, "dashboard-5-replied")
 
         page.select_option("form[action$='/status'] select[name=status]", "closed")
         page.click("form[action$='/status'] button")
@@ -172,8 +174,8 @@ def test_an_organizer_works_a_week_from_a_phone(server: tuple[str, str, dict[str
         page.click("form[action$='/status'] button")
         expect(page.locator("#status")).to_have_text("বন্ধ")
         expect(page.locator("#accept")).to_have_count(0)
-        shot(page, "6-closed")
-        browser.close()
+        shot(page, "dashboard-6-closed")
+        page.context.browser.close()
 
     ticket = asyncio.run(_ticket(url, ids["urgent"]))
     assert ticket.status == "closed" and ticket.closing_reason == "support_completed"
