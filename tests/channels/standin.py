@@ -40,6 +40,10 @@ class StandIn:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if len(body) < length:
+                    # The client died mid-request (a worker killed with SIGKILL): a real
+                    # provider never sees half a request, so neither is it recorded here.
+                    return
                 parts = urlsplit(self.path)
                 call = Call(method=self.command, path=parts.path, query=dict(parse_qsl(parts.query)),
                             params=_params(self.headers.get("Content-Type", ""), body),
