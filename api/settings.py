@@ -53,9 +53,9 @@ class Settings(BaseSettings):
     nlu_artifact_dir: Path | None = None  # default: var_dir / "nlu"
     content_dir: Path = ROOT / "content"
 
-    # Banglish writers on SMS get English by default: Bangla script is UCS-2 and costs two to
-    # three times the segments (docs/operations.md explains the trade-off).
-    sms_banglish_reply: Literal["bn", "en"] = "en"
+    # Banglish writers on SMS are answered in Banglish (they read Bangla; Latin letters fit GSM-7),
+    # or in Bangla script or English where a programme prefers (docs/operations.md).
+    sms_banglish_reply: Literal["banglish", "bn", "en"] = "banglish"
     max_text_chars: int = 1600
     log_level: str = "INFO"
 

@@ -11,15 +11,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot import sms
-from bot.i18n import N_, Catalogs
+from bot.i18n import LANGUAGES, N_, Catalogs
 from referral.campaigns.segments import Member
 from referral.campaigns.sending import Piece, Timed
 
 STOP_FOOTER = N_("Reply STOP to stop these messages.")
 MORE_FOOTER = N_("Reply 1 to read more.")
-# The catalogs hold bn and en; Banglish is written for people who read Bangla (issue 15).
-BANGLISH = {STOP_FOOTER: "Message bondho korte STOP likhe pathan.",
-            MORE_FOOTER: "Aro jante 1 likhe pathan."}
 # A person can stop a messenger bot themselves; SMS and WhatsApp say how in every message.
 FOOTER_CHANNELS = ("sms", "whatsapp")
 
@@ -54,9 +51,7 @@ class Composer:
                    steps=campaign.steps or (), topic=campaign.topic)
 
     def say(self, version: str, msgid: str, **values: object) -> str:
-        if version == "banglish" and msgid in BANGLISH:
-            return BANGLISH[msgid]
-        return self.catalogs.gettext("en" if version == "en" else "bn", msgid, **values)
+        return self.catalogs.gettext(version if version in LANGUAGES else "bn", msgid, **values)
 
     def text(self, texts: Mapping[str, str], version: str, channel: str, *,
              first: bool = True) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from bot.figures import AS_OF, AS_OF_SUFFIX, Figure, parse_day, parse_figure
-from bot.i18n import LANGUAGES, Catalogs, localise_digits
+from bot.i18n import BANGLISH, LANGUAGES, Catalogs, localise_digits
 
 _GAP = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
@@ -96,7 +96,10 @@ class Library:
             for path in sorted((root / lang / "topics").glob("*.yml")):
                 topic = _topic(_read(path), lang, path)
                 topics[(topic.id, lang)] = topic
-            raw = _read(root / lang / "menus.yml")
+            # Banglish may lag behind (English stands in); `prottasha content check` names the gap.
+            raw = _read(root / lang / "menus.yml", default={} if lang == BANGLISH else None)
+            if not raw:
+                continue
             menus[("main", lang)] = _menu("main", raw.get("main") or {})
             for menu_id, menu in (raw.get("menus") or {}).items():
                 menus[(menu_id, lang)] = _menu(menu_id, menu)
@@ -117,9 +120,11 @@ class Library:
         return self._by_intent.get(intent)
 
     def topic(self, topic_id: str, lang: str) -> Topic | None:
-        """The topic in `lang`, or in the other language when a translation is missing."""
+        """The topic in `lang`, or in another language when a translation is missing (English
+        first: a Banglish SMS must stay in Latin letters)."""
         return self.topics.get((topic_id, lang)) or next(
-            (self.topics[(topic_id, other)] for other in LANGUAGES if (topic_id, other) in self.topics),
+            (self.topics[(topic_id, other)] for other in ("en", "bn")
+             if (topic_id, other) in self.topics),
             None,
         )
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from bot import content_banglish
 from bot.content import Library
 from bot.figures import AS_OF_SUFFIX
-from bot.i18n import LANGUAGES, LOCALE_DIR
+from bot.i18n import BANGLISH, LANGUAGES, LOCALE_DIR
 from bot.render import menu as render_menu
 from bot.sms import cost
 from bot.turn import CENTRE_UNPUBLISHED
@@ -52,6 +53,9 @@ def report(root: Path, locale_dir: Path = LOCALE_DIR, *, today: date) -> Report:
     problems += _menus(lib)
     problems += _reference(lib)
     problems += _catalogs(lib, locale_dir)
+    problems += content_banglish.topics(lib)
+    problems += content_banglish.screening(root)
+    problems += content_banglish.reasons(root)
     dated, warnings = _dates(lib, today)
     return Report(problems + dated, warnings)
 
@@ -74,7 +78,8 @@ def _texts(lib: Library) -> Iterator[tuple[str, str, str]]:
         where = f"{lang}/topics/{topic_id}.yml"
         for n, page in enumerate(topic.sms_pages):
             yield f"{where}: SMS page {n + 1}", lang, page
-        yield f"{where}: messenger body", lang, topic.messenger
+        if lang != BANGLISH:  # Banglish is SMS only
+            yield f"{where}: messenger body", lang, topic.messenger
         for channel, body in sorted(topic.with_centre.items()):
             yield f"{where}: with_centre {channel}", lang, body
 
@@ -99,7 +104,7 @@ def _dates(lib: Library, today: date) -> tuple[list[str], list[str]]:
                             f"{f.as_of})")
     for (topic_id, lang), topic in sorted(lib.topics.items()):
         where = f"{lang}/topics/{topic_id}.yml"
-        twin = lib.topics.get((topic_id, "en" if lang == "bn" else "bn"))
+        twin = lib.topics.get((topic_id, _twin(lang)))
         if topic.review_text and topic.review_by is None:
             problems.append(f"{where}: review_by {topic.review_text} is not a date (YYYY-MM-DD)")
         if twin and twin.review_by != topic.review_by:
@@ -144,7 +149,7 @@ def _topics(lib: Library) -> list[str]:
             problems.append(f"intent {intent} has no topic")
     for (topic_id, lang), topic in sorted(lib.topics.items()):
         where = f"{lang}/topics/{topic_id}.yml"
-        twin = lib.topics.get((topic_id, "en" if lang == "bn" else "bn"))
+        twin = lib.topics.get((topic_id, _twin(lang))) if lang != BANGLISH else None
         if twin and len(twin.sms_pages) != len(topic.sms_pages):
             problems.append(f"{where}: {len(topic.sms_pages)} SMS pages, the other language "
                             f"has {len(twin.sms_pages)}")
@@ -167,7 +172,7 @@ def _topics(lib: Library) -> list[str]:
             if c.parts > SMS_MAX_PARTS:
                 problems.append(f"{where}: SMS page {n + 1} costs {c.parts} parts "
                                 f"({c.units} {c.encoding} units); at most {SMS_MAX_PARTS}")
-            if lang == "en" and c.encoding != "GSM-7":
+            if lang != "bn" and c.encoding != "GSM-7":
                 problems.append(f"{where}: SMS page {n + 1} has characters outside GSM-7")
         if "sms" in topic.with_centre:
             unpublished = lib.fill(lib.catalogs.gettext(lang, CENTRE_UNPUBLISHED), lang)
@@ -175,7 +180,8 @@ def _topics(lib: Library) -> list[str]:
                               **{**EXAMPLE_CENTRE, "centre_contact": unpublished}))
             if c.parts > SMS_MAX_PARTS:
                 problems.append(f"{where}: with_centre SMS costs {c.parts} parts")
-        if len(lib.fill(topic.messenger, lang, call_offer=offer)) > MESSENGER_MAX_CHARS:
+        if lang != BANGLISH and \
+                len(lib.fill(topic.messenger, lang, call_offer=offer)) > MESSENGER_MAX_CHARS:
             problems.append(f"{where}: messenger body over {MESSENGER_MAX_CHARS} characters")
         if topic_id in SAFETY_TOPICS and "999" not in topic.sms_pages[0] + \
                 lib.fill(topic.sms_pages[0], "en"):
@@ -192,7 +198,7 @@ def _menus(lib: Library) -> list[str]:
         if c.parts > MENU_MAX_PARTS:
             problems.append(f"{lang}/menus.yml: menu {menu_id} costs {c.parts} SMS parts "
                             f"({c.units} {c.encoding} units); at most {MENU_MAX_PARTS}")
-        twin = lib.menus.get((menu_id, "en" if lang == "bn" else "bn"))
+        twin = lib.menus.get((menu_id, _twin(lang)))
         if twin is None or [i.target for i in twin.items] != [i.target for i in menu.items]:
             problems.append(f"{lang}/menus.yml: menu {menu_id} differs from the other language")
         for item in menu.items:
@@ -203,6 +209,8 @@ def _menus(lib: Library) -> list[str]:
                     problems.append(f"{lang}/menus.yml: topic {value} does not exist")
             if kind == "menu" and (value, lang) not in lib.menus:
                 problems.append(f"{lang}/menus.yml: menu {value} does not exist")
+    if ("main", BANGLISH) not in lib.menus:
+        problems.append(f"{BANGLISH}/menus.yml is missing")
     for topic_id in sorted({t for t, _ in lib.topics} - reachable):
         problems.append(f"topic {topic_id} is not reachable from any menu")
     return problems
@@ -229,35 +237,47 @@ def _reference(lib: Library) -> list[str]:
     return problems
 
 
-def code_messages() -> set[str]:
-    """Every string the code marks with N_(), found as `make i18n` finds them."""
+def code_messages() -> dict[str, set[str]]:
+    """Every string the code marks with N_(), found as `make i18n` finds them, with the files
+    (relative to the project, "bot/dialogue.py") that use it."""
     from babel.messages.extract import extract_from_dir
 
     root = Path(__file__).resolve().parent.parent
-    found: set[str] = set()
+    found: dict[str, set[str]] = {}
     for package in ("bot", "api"):
-        for _file, _line, message, _comments, _ctx in extract_from_dir(
+        for file, _line, message, _comments, _ctx in extract_from_dir(
                 root / package, method_map=[("**.py", "python")], keywords={"N_": None}):
             if isinstance(message, str):
-                found.add(message)
+                found.setdefault(message, set()).add(f"{package}/{file}")
     return found
+
+
+def _twin(lang: str) -> str:
+    """The language a text is compared with: bn and en with each other, Banglish with bn."""
+    return "en" if lang == "bn" else "bn"
 
 
 def _catalogs(lib: Library, locale_dir: Path) -> list[str]:
     problems = []
-    in_code = code_messages() if locale_dir == LOCALE_DIR else set()
+    found = code_messages() if locale_dir == LOCALE_DIR else {}
+    in_code = set(found)
     for lang in LANGUAGES:
         po = locale_dir / lang / "LC_MESSAGES" / "messages.po"
         if not po.exists():
             problems.append(f"{po.name} for {lang} is missing")
             continue
         with po.open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
+            catalog = read_po(fh, locale="bn_Latn" if lang == BANGLISH else lang)
         for msgid in sorted(in_code - {str(m.id) for m in catalog if m.id}):
             problems.append(f"{lang} catalog: missing (run make i18n): {msgid[:60]}")
+        if lang == BANGLISH:
+            person = {m for m, files in found.items()
+                      if any(not f.startswith(content_banglish.STAFF_ONLY) for f in files)}
+            problems += content_banglish.catalog(iter(catalog), person)
         for message in catalog:
             if message.id and (not message.string or message.fuzzy):
-                problems.append(f"{lang} catalog: untranslated: {str(message.id)[:60]}")
+                if lang != BANGLISH:  # Banglish: named above when a person can see it
+                    problems.append(f"{lang} catalog: untranslated: {str(message.id)[:60]}")
             elif message.id:
                 # A translation keeps exactly the placeholders of its original.
                 wanted = lib.placeholders(str(message.id))

@@ -11,7 +11,7 @@ from typing import Any
 from bot import optout
 from bot.facts import Facts
 from bot.flows import campaign, register, safety
-from bot.i18n import N_, ascii_digits
+from bot.i18n import BANGLISH, LANGUAGES, N_, ascii_digits
 from bot.keywords import (
     CALL_WORDS,
     DELETE_WORDS,
@@ -36,6 +36,7 @@ _PAYLOAD = re.compile(r"^(menu|topic|action|lang|safe):[a-z_]+$|^more$")
 _COMMANDS = {"/start": "intent:greet", "/help": MAIN_MENU, "/menu": MAIN_MENU,
              "/language": "action:language", "/stop": "action:stop"}
 _WANTS_BN = re.compile(r"bangla|bengali|bangali|বাংলা|bangl|বাংলায়", re.I)
+_WANTS_BANGLISH = re.compile(r"banglish|benglish|banglis", re.I)
 _WANTS_EN = re.compile(r"english|engl?ish|ইংরেজি|ইংলিশ|ingreji|engreji|inglish", re.I)
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
 _STATUS = {"new": N_("received"), "assigned": N_("received and assigned to a field organizer"),
@@ -61,6 +62,8 @@ def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
     if target is None and not in_flow:  # the questionnaire keeps the language it started in
         state.lang = _reply_language(state, text, parse, plain, res)
     lang = state.lang or DEFAULT_LANGUAGE
+    if lang == BANGLISH and not plain:
+        lang = "bn"  # Banglish texts are SMS pages; a messenger shows Bangla script
     state.lang = lang
     # Every message a person types is read for danger first, in the questionnaire too; a
     # button press or a menu number is not something a person in danger types.
@@ -193,8 +196,8 @@ def _reply_language(state: State, text: str, parse: dict[str, Any], plain: bool,
     if state.lang_explicit or len(_LETTERS.findall(text)) < 2:
         return state.lang
     detected = parse.get("language")
-    if detected == "banglish":
-        # Banglish is answered in Bangla script, except on SMS where Bangla costs 2-3x the segments.
+    if detected == BANGLISH:
+        # Messengers show Bangla script; on SMS, Latin letters cost a third of the segments.
         return res.sms_banglish_reply if plain else "bn"
     return detected if detected in ("bn", "en") else state.lang
 
@@ -225,14 +228,17 @@ class _Ctx(Context):
 
     def action(self, name: str) -> Turn:
         if name == "language":
+            options = {"1": "lang:bn", "2": "lang:en", "0": MAIN_MENU}
+            text = (self.res._("bn", N_("Choose a language:")) + " / "
+                    + self.res._("en", N_("Choose a language:")) + "\n১. বাংলা\n2. English")
+            if self.plain:  # Banglish replies exist for SMS only
+                options["3"] = "lang:banglish"
+                text += "\n3. Banglish (Bangla in English letters)"
             ask = OutboundMessage(
-                self.res._("bn", N_("Choose a language:")) + " / "
-                + self.res._("en", N_("Choose a language:")) + "\n১. বাংলা\n2. English",
-                self.lang,
+                text, self.lang,
                 () if self.plain else (Button("বাংলা", "lang:bn"), Button("English", "lang:en")),
             )
-            return self.turn(Rendered(ask, {"1": "lang:bn", "2": "lang:en", "0": MAIN_MENU}),
-                             awaiting="language")
+            return self.turn(Rendered(ask, options), awaiting="language")
         if name == "handoff":
             return self.intent("human_handoff", "")
         if name == "stop":
@@ -242,8 +248,11 @@ class _Ctx(Context):
         return self.turn(self.menu())
 
     def set_language(self, lang: str) -> Turn:
-        self.lang = self.state.lang = lang if lang in ("bn", "en") else self.lang
+        if lang == BANGLISH and not self.plain:
+            lang = "bn"  # they read Bangla, and a messenger shows its script
+        self.lang = self.state.lang = lang if lang in LANGUAGES else self.lang
         self.state.lang_explicit = True
+        # Each catalog says it of its own language ("... বাংলায় উত্তর দেব।").
         return self.turn(self.say(N_("Okay, I will reply in English.")), self.menu(),
                          effects=[Effect("language_changed", {"lang": self.lang})])
 
@@ -269,6 +278,8 @@ class _Ctx(Context):
         return self.turn(self.menu())
 
     def on_change_language(self, text: str) -> Turn:
+        if _WANTS_BANGLISH.search(text):
+            return self.set_language(BANGLISH)
         if _WANTS_BN.search(text):
             return self.set_language("bn")
         if _WANTS_EN.search(text):

@@ -17,7 +17,11 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-LANGUAGES = ("bn", "en")
+# Banglish is Bangla written in Latin letters: people who type it read Bangla, and on SMS a reply
+# in Latin letters fits GSM-7 (160 characters a segment instead of 70). Its texts exist for SMS
+# only; where one is missing, English stands in (ASCII, so the SMS still costs what it should).
+LANGUAGES = ("bn", "en", "banglish")
+BANGLISH = "banglish"
 DOMAIN = "messages"
 _BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 _ASCII_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
@@ -48,7 +52,9 @@ def format_number(value: float, lang: str) -> str:
 
 
 def format_taka(value: float, lang: str) -> str:
-    return f"{format_number(value, lang)} টাকা" if lang == "bn" else f"Tk {format_number(value, lang)}"
+    if lang == "en":
+        return f"Tk {format_number(value, lang)}"
+    return f"{format_number(value, lang)} {'টাকা' if lang == 'bn' else 'taka'}"
 
 
 def format_day(day: date, lang: str) -> str:
@@ -73,8 +79,8 @@ class Catalogs:
             if not po.exists():
                 self._translations[lang] = _gettext.NullTranslations()
                 continue
-            with po.open("rb") as fh:
-                catalog = read_po(fh, locale=lang)
+            with po.open("rb") as fh:  # Babel knows Banglish as Bangla in Latin script
+                catalog = read_po(fh, locale="bn_Latn" if lang == BANGLISH else lang)
             buf = BytesIO()
             write_mo(buf, catalog)
             buf.seek(0)

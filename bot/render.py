@@ -29,10 +29,10 @@ class Resources:
     districts: PlaceIndex
     countries: PlaceIndex
     danger: safety.DangerDetector
-    sms_banglish_reply: str = "en"
+    sms_banglish_reply: str = "banglish"
 
     @classmethod
-    def load(cls, content_dir: Path, nlu_data_dir: Path, *, sms_banglish_reply: str = "en",
+    def load(cls, content_dir: Path, nlu_data_dir: Path, *, sms_banglish_reply: str = "banglish",
              catalogs: Catalogs | None = None, danger: safety.DangerDetector | None = None,
              artifact_dir: Path | None = None) -> Resources:
         """Everything the dialogue reads, from the content and NLU data folders."""

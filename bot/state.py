@@ -20,7 +20,7 @@ STATE_TTL_SECONDS = 7 * 24 * 3600
 class State:
     """What the dialogue remembers between messages. Plain data: JSON in and out."""
 
-    lang: str | None = None  # "bn" or "en": the language of our replies
+    lang: str | None = None  # "bn", "en" or "banglish" (SMS only): the language of our replies
     lang_explicit: bool = False  # the person chose it; detection no longer changes it
     options: dict[str, str] = field(default_factory=dict)  # "1" -> payload, for numbered replies
     topic: str | None = None  # last topic shown, for "more"

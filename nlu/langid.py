@@ -60,8 +60,12 @@ class LanguageId:
         return _by_wordlist(norm_text)
 
 
-def _by_wordlist(norm_text: str) -> str:
+def word_votes(norm_text: str) -> tuple[int, int]:
+    """(Banglish words, English words) of the word lists in a normalised Latin-letter text."""
     words = TOKEN_RE.findall(norm_text)
-    banglish = sum(w in _BANGLISH for w in words)
-    english = sum(w in _ENGLISH for w in words)
+    return sum(w in _BANGLISH for w in words), sum(w in _ENGLISH for w in words)
+
+
+def _by_wordlist(norm_text: str) -> str:
+    banglish, english = word_votes(norm_text)
     return "banglish" if banglish > english else "en"

@@ -39,8 +39,8 @@ class Questionnaire:
                  optional=bool(s.get("optional", False)))
             for s in raw["steps"]
         )
-        texts = {lang: yaml.safe_load((content_dir / lang / "screening.yml").read_text("utf-8"))
-                 for lang in LANGUAGES}
+        texts = {lang: yaml.safe_load(path.read_text("utf-8"))
+                 for lang in LANGUAGES if (path := content_dir / lang / "screening.yml").exists()}
         words = {str(k): tuple(str(w).lower() for w in v) for k, v in raw["words"].items()}
         nav = {k: tuple(str(w).lower() for w in raw.get(k, ()))
                for k in ("back", "restart", "skip", "same_number")}

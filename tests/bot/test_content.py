@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
 from api.settings import ROOT
+from bot import content_banglish
 from bot.content import Library
-from bot.content_check import INFORMATIONAL_INTENTS, check
+from bot.content_check import INFORMATIONAL_INTENTS, check, code_messages
 from tests.bot.conftest import CONTENT, TODAY
 
 
@@ -84,3 +86,47 @@ def test_cli_content_check_exit_codes(editable: Path, monkeypatch: pytest.Monkey
     result = runner.invoke(app, ["content", "check", "--today", TODAY.isoformat()])
     assert result.exit_code == 1 and "hundi_risk" in result.output
     get_settings.cache_clear()
+
+
+def test_check_holds_banglish_to_its_bangla_twin(editable: Path) -> None:
+    path = editable / "banglish" / "topics" / "death_abroad.yml"
+    topic = yaml.safe_load(path.read_text())
+    # English in disguise, without the figure the Bangla page gives, and a Bangla letter.
+    topic["sms"]["more"][0] = "Please call the office and ask them for the money. আ"
+    topic["sms"]["more"].pop()
+    path.write_text(yaml.safe_dump(topic))
+    (editable / "banglish" / "topics" / "hundi_risk.yml").unlink()
+    screening = yaml.safe_load((editable / "banglish" / "screening.yml").read_text())
+    del screening["questions"]["age"]
+    (editable / "banglish" / "screening.yml").write_text(yaml.safe_dump(screening))
+    rules = (editable / "rules" / "eligibility.yml").read_text(encoding="utf-8")
+    (editable / "rules" / "eligibility.yml").write_text(
+        rules.replace("banglish:", "note:", 1), encoding="utf-8")
+    problems = "\n".join(check(editable, today=TODAY))
+    where = "banglish/topics/death_abroad.yml"
+    assert f"{where}: 2 SMS pages, bn has 3" in problems
+    assert f"{where}: page 2 lacks {{wewb_death_burial}}" in problems
+    assert f"{where}: page 2: reads as English" in problems
+    assert f"{where}: page 2: characters outside GSM-7" in problems
+    assert "banglish/topics/hundi_risk.yml is missing" in problems
+    assert "banglish/screening.yml: questions.age is missing" in problems
+    assert "rules/eligibility.yml: exclusions.0.reason: no banglish text" in problems
+
+
+def test_check_names_untranslated_banglish_for_people_not_staff(tmp_path: Path) -> None:
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "bot" / "locale", locale)
+    po = locale / "banglish" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    start = text.index('msgid "Reply 1 for more."')
+    end = text.index("\n\n", start)
+    po.write_text(text[:start] + 'msgid "Reply 1 for more."\nmsgstr ""' + text[end:],
+                  encoding="utf-8")
+    found = code_messages()
+    person = {m for m, files in found.items()
+              if any(not f.startswith(content_banglish.STAFF_ONLY) for f in files)}
+    assert "Reply 1 for more." in person
+    assert "Accept this ticket" not in person  # the dashboard's: English stands in
+    with po.open("rb") as fh:
+        problems = content_banglish.catalog(iter(read_po(fh, locale="bn_Latn")), person)
+    assert problems == ["banglish catalog: untranslated: Reply 1 for more."]

@@ -67,10 +67,30 @@ def test_writing_in_another_language_switches_until_chosen(res: Resources) -> No
     assert turn.state.lang == "bn"
 
 
-def test_banglish_gets_bangla_on_messengers_and_the_setting_on_sms(res: Resources) -> None:
+def test_banglish_gets_bangla_on_messengers_and_banglish_on_sms(res: Resources) -> None:
     p = parse("hundi_risk", "banglish")
     assert say(res, State(), "hundi te taka pathano safe?", p).state.lang == "bn"
-    assert say(res, State(), "hundi te taka pathano safe?", p, channel="sms").state.lang == "en"
+    sms = say(res, State(), "hundi te taka pathano safe?", p, channel="sms")
+    assert sms.state.lang == "banglish"
+    assert sms.replies[0].text.startswith(res.library.topic("hundi_risk", "banglish")
+                                          .sms_pages[0][:20])
+    # A programme may choose English or Bangla script instead (SMS_BANGLISH_REPLY).
+    english = Resources.load(ROOT / "content", ROOT / "nlu" / "data", sms_banglish_reply="en",
+                             danger=res.danger)
+    assert say(english, State(), "hundi te taka pathano safe?", p,
+               channel="sms").state.lang == "en"
+
+
+def test_banglish_chosen_on_sms_and_kept_apart_from_messengers(res: Resources) -> None:
+    menu = say(res, State(lang="bn"), "language", parse("change_language", "en"), channel="sms")
+    assert menu.state.options["3"] == "lang:banglish"
+    chosen = say(res, menu.state, "3", channel="sms")
+    assert chosen.state.lang == "banglish" and chosen.state.lang_explicit
+    assert not any("\u0980" <= c <= "\u09ff" for r in chosen.replies for c in r.text)
+    # A messenger has no Banglish pages: the same choice there is Bangla script.
+    web_menu = say(res, State(lang="en"), "language", parse("change_language", "en"))
+    assert "3" not in web_menu.state.options
+    assert say(res, State(lang="banglish"), "q", parse("hundi_risk", "en")).state.lang == "bn"
 
 
 def test_a_number_alone_does_not_change_language(res: Resources) -> None:
