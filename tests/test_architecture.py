@@ -6,6 +6,7 @@ still listed (remove it from the list)."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from api.settings import ROOT
@@ -118,3 +119,14 @@ def test_ticket_actions_have_one_home() -> None:
                     and node.func.value.id in ("tickets", "service", "alerts")):
                 callers.add(name)
     assert callers == {"bot.cases"}
+
+
+def test_the_picture_shows_every_import_between_packages() -> None:
+    """docs/architecture.md draws the packages and their imports: it stays true."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    picture = doc.split("```mermaid", 1)[1].split("```", 1)[0]
+    drawn = {(a, b) for a, b in re.findall(r"^\s*(\w+) --> (\w+)\s*$", picture, re.M)}
+    used = {(a.split(".")[0], b.split(".")[0])
+            for a, targets in _imports(_modules()).items() for b in targets
+            if a.split(".")[0] != b.split(".")[0]}
+    assert drawn == used, {"not drawn": used - drawn, "no longer used": drawn - used}
