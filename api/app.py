@@ -17,7 +17,7 @@ from sqlalchemy import text
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import campaigns, dashboard, errors, exports, logs, tickets, webchat, webhooks
+from api import campaigns, channels, dashboard, errors, exports, logs, tickets, webchat
 from api.services import Services
 from api.settings import Settings, get_settings
 
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, nlu: Any = None) -> FastAPI:
     app.add_middleware(errors.BodyLimit)
     app.add_middleware(RequestContext)
     app.include_router(webchat.router)
-    app.include_router(webhooks.router)
+    app.include_router(channels.router)
     app.include_router(tickets.router)
     app.include_router(campaigns.router)
     app.include_router(exports.router)

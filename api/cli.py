@@ -87,7 +87,7 @@ def chat(lang: str = typer.Option("bn", help="bn or en: the language to start in
 
 async def _chat(lang: str, user: str) -> None:
     from api.services import Services
-    from bot.channels import as_text
+    from bot.delivery import as_text
     from bot.messages import InboundMessage
 
     settings = get_settings()

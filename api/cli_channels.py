@@ -21,7 +21,7 @@ console = Console()
 
 
 def _bot() -> tuple[Settings, Bot]:
-    from api.webhooks.telegram_bot import make_bot
+    from api.channels.telegram.dispatch import make_bot
 
     settings = get_settings()
     if settings.telegram_bot_token is None:
@@ -33,7 +33,7 @@ def _bot() -> tuple[Settings, Bot]:
 @telegram_app.command("set-webhook")
 def set_webhook() -> None:
     """Point Telegram at PUBLIC_BASE_URL/webhooks/telegram with TELEGRAM_WEBHOOK_SECRET."""
-    from api.webhooks.telegram_bot import UPDATES
+    from api.channels.telegram.dispatch import UPDATES
 
     async def run() -> None:
         settings, bot = _bot()
@@ -54,8 +54,8 @@ def set_webhook() -> None:
 def poll() -> None:
     """Long polling for development: no public URL needed (removes any webhook first)."""
     from api import logs
+    from api.channels.telegram.dispatch import UPDATES
     from api.services import Services
-    from api.webhooks.telegram_bot import UPDATES
 
     async def run() -> None:
         settings = get_settings()

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from api.channels import Channels, Wiring, build_channels
 from api.settings import Settings
-from api.webhooks import Channels, build_channels
 from api.worker import OutboxWorker
 from bot import jobs, metrics
 from bot.flood import Flood
@@ -116,8 +116,8 @@ class Services:
         services = cls(settings, engine, sessionmaker, redis, nlu, resources, conversations,
                        limiter=limiter)
         desk = StaffDesk(sessionmaker=sessionmaker, resources=resources)
-        services.channels = build_channels(settings, conversations, wake=services.wake_outbox,
-                                           desk=desk)
+        services.channels = build_channels(settings, Wiring(conversations, services.wake_outbox,
+                                                            desk))
         log.info("started", extra={"stage": settings.env})
         return services
 

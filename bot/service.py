@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot import casework, inbox, metrics
-from bot.channels import Piece, Plan
+from bot.delivery import Piece, Plan
 from bot.dialogue import respond
 from bot.flood import Flood
 from bot.i18n import N_

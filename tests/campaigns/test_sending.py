@@ -249,7 +249,7 @@ async def test_whatsapp_outside_the_24_hour_window_goes_only_as_an_approved_temp
 
 
 async def test_the_twilio_sender_sends_a_template_by_its_content_sid() -> None:
-    from api.webhooks.twilio_rest import TwilioSender
+    from api.channels.twilio.sender import TwilioSender
     from tests.channels.standin import TwilioAPI
 
     server = TwilioAPI()

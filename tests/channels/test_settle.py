@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from api.webhooks.twilio_rest import TwilioSender
+from api.channels.twilio.sender import TwilioSender
 from api.worker import OutboxWorker
 from referral.db import make_engine, make_sessionmaker
 from referral.migrate import upgrade

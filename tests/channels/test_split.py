@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from bot.channels import as_text
+from bot.delivery import as_text
 from bot.graphemes import clusters, split_chars, truncate
 from bot.messages import Button, OutboundMessage
 from bot.optout import keyword

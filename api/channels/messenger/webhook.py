@@ -1,4 +1,4 @@
-"""Facebook Messenger: the verification challenge, signed events, and the Send API."""
+"""Facebook Messenger's webhook: the verification challenge, and signed events."""
 
 from __future__ import annotations
 
@@ -9,21 +9,16 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from api.errors import ApiError
-from bot.channels import MESSENGER_LIMIT, queued_plan
-from bot.channels.messenger import message as render
+from bot.delivery import MESSENGER_LIMIT, queued_plan
 from bot.messages import InboundMessage
-from referral.models import OutboxMessage
-from referral.outbox import SendError
 
 log = logging.getLogger("prottasha.messenger")
 router = APIRouter(prefix="/webhooks/messenger", tags=["webhooks"])
 PLAN = queued_plan(MESSENGER_LIMIT)
-RATE_LIMITED = {4, 17, 32, 613}  # Graph API throttling codes: worth another try later
 
 
 def _settings(request: Request) -> Any:
@@ -46,9 +41,9 @@ async def verify(request: Request) -> str:
     return params.get("hub.challenge", "")
 
 
-@router.post("")
-async def events(request: Request) -> Response:
-    """Signed events: text and quick replies become messages; others are logged and dropped."""
+async def signed_body(request: Request) -> bytes:
+    """The request body, once its `X-Hub-Signature-256` (HMAC-SHA256 with the app secret) is
+    checked in constant time; else 403."""
     settings = _settings(request)
     body = await request.body()
     secret = settings.messenger_app_secret.get_secret_value().encode()
@@ -57,6 +52,13 @@ async def events(request: Request) -> Response:
                                expected.encode()):
         log.warning("bad_signature", extra={"channel": "messenger"})
         raise ApiError("the request signature is not valid", status=403, code="forbidden")
+    return body
+
+
+@router.post("")
+async def events(request: Request, body: bytes = Depends(signed_body)) -> Response:
+    """Signed events: text and quick replies become messages; others are logged and dropped."""
+    settings = request.app.state.services.settings
     try:
         data = json.loads(body)
     except ValueError:
@@ -115,32 +117,3 @@ def _psid(sender: Any) -> str:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-class MessengerSender:
-    """The Send API at `{MESSENGER_API_BASE}/me/messages`."""
-
-    def __init__(self, *, page_token: str, api_base: str, client: httpx.AsyncClient) -> None:
-        self.url = f"{api_base.rstrip('/')}/me/messages"
-        self.token = page_token
-        self.client = client
-
-    async def send(self, row: OutboxMessage) -> str:
-        payload = {"recipient": {"id": row.address},
-                   "messaging_type": "RESPONSE" if row.kind == "reply" else "UPDATE",
-                   "message": render(row.text, row.buttons)}
-        try:
-            response = await self.client.post(self.url, params={"access_token": self.token},
-                                              json=payload)
-        except httpx.HTTPError as exc:
-            raise SendError(f"network: {type(exc).__name__}", retryable=True) from exc
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if response.status_code == 200 and isinstance(body, dict) and body.get("message_id"):
-            return str(body["message_id"])
-        error = body.get("error", {}) if isinstance(body, dict) else {}
-        code = error.get("code") if isinstance(error, dict) else None
-        retryable = response.status_code >= 500 or code in RATE_LIMITED
-        raise SendError(f"messenger {code or response.status_code}", retryable=retryable)

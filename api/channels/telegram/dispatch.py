@@ -19,9 +19,9 @@ from aiogram.exceptions import (
 )
 from aiogram.types import CallbackQuery, Message
 
+from api.channels.telegram.render import command, keyboard
 from api.settings import TELEGRAM_API_DEFAULT
-from bot.channels import TELEGRAM_LIMIT, queued_plan
-from bot.channels.telegram import command, keyboard
+from bot.delivery import TELEGRAM_LIMIT, queued_plan
 from bot.messages import InboundMessage
 from bot.service import Conversations
 from bot.staffdesk import StaffDesk

@@ -14,9 +14,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from twilio.request_validator import RequestValidator
 
+from api.channels.twilio.twiml import twiml
 from api.errors import ApiError
-from bot.channels import as_text, sms_plan, whatsapp_plan
-from bot.channels.twiml import twiml
+from bot.delivery import as_text, sms_plan, whatsapp_plan
 from bot.i18n import N_
 from bot.messages import InboundMessage, OutboundMessage
 from referral import contacts

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels import as_text
+from bot.delivery import as_text
 from bot.messages import Button, OutboundMessage
 from referral.models import OutboxMessage
 from referral.outbox import TWILIO_OPTED_OUT, SendError
