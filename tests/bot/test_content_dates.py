@@ -72,6 +72,10 @@ def test_a_rendered_topic_says_as_of_month_and_year(editable: Path) -> None:
             text = turn.replies[0].text
             assert value in text and when in text, (lang, channel, text)
             assert "2016" not in text and "২০১৬" not in text  # the old date went with as_of
+    msg = InboundMessage(channel="sms", user_id="u", text="?", provider_id="x")
+    banglish = respond(state=State(lang="banglish"), message=msg,
+                       parse={**parse, "language": "banglish"}, res=res).replies[0].text
+    assert "1,65,000" in banglish and "March 2024 er hisabe" in banglish, banglish
     assert check(editable, today=TODAY) == []
 
 
@@ -83,7 +87,7 @@ def test_a_price_without_a_date_stated_as_current_fails(editable: Path) -> None:
     assert "{ceiling_malaysia_as_of}: ceiling_malaysia has no date to show" in problems
     # Worded as the last published figure (current: false, no date promised), it passes.
     set_figure(editable, "ceiling_malaysia", current=False)
-    for lang in ("en", "bn"):
+    for lang in ("en", "bn", "banglish"):
         path = editable / lang / "topics" / "migration_cost.yml"
         path.write_text(path.read_text(encoding="utf-8").replace(" ({ceiling_malaysia_as_of})", ""),
                         encoding="utf-8")
