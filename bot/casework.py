@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import alerts
 from bot.campaigns import question
-from bot.facts import CampaignReply, Facts, TicketInfo
+from bot.facts import CampaignWaiting, Facts, TicketInfo
 from bot.messages import PHONE_CHANNELS, InboundMessage
 from bot.render import Resources
 from bot.turn import Effect
@@ -42,18 +42,18 @@ _ANSWER = re.compile(r"^\s*[0-9০-৯]\s*[.)।]?\s*$")
 
 
 async def _campaign_reply(session: AsyncSession, contact_id: int, user_hash: str,
-                          channel: str) -> CampaignReply | None:
+                          channel: str) -> CampaignWaiting | None:
     found = await sending.waiting_reply(session, contact_id, user_hash)
     if found is None:
         return None
     campaign, recipient = found
     if recipient.awaiting == "more":
-        return CampaignReply(campaign.id, "more", topic=campaign.topic)
+        return CampaignWaiting(campaign.id, "more", topic=campaign.topic)
     steps = campaign.steps or []
     if recipient.step >= len(steps):
         return None
     waiting = steps[recipient.step]
-    return CampaignReply(campaign.id, "quiz", step=recipient.step, questions=len(steps),
+    return CampaignWaiting(campaign.id, "quiz", step=recipient.step, questions=len(steps),
                          options=int(waiting.get("options") or 0),
                          answer=str(waiting.get("answer")), score=recipient.score,
                          next_question=question(steps, recipient.step + 1, recipient.language,
