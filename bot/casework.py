@@ -6,16 +6,25 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
-from typing import Any
+from typing import Any, assert_never
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import alerts
 from bot.campaigns import question
-from bot.facts import CampaignReply, Facts, TicketInfo
+from bot.effects import (
+    AskForPerson,
+    CampaignReply,
+    CaseDistrict,
+    Effect,
+    Erase,
+    LanguageChanged,
+    OptOut,
+    Register,
+)
+from bot.facts import CampaignWaiting, Facts, TicketInfo
 from bot.messages import PHONE_CHANNELS, InboundMessage
 from bot.render import Resources
-from bot.turn import Effect
 from referral import erasure, oncall, tickets
 from referral.campaigns import sending
 from referral.casework import ConsentRecord, Screening, Ticket
@@ -42,18 +51,18 @@ _ANSWER = re.compile(r"^\s*[0-9০-৯]\s*[.)।]?\s*$")
 
 
 async def _campaign_reply(session: AsyncSession, contact_id: int, user_hash: str,
-                          channel: str) -> CampaignReply | None:
+                          channel: str) -> CampaignWaiting | None:
     found = await sending.waiting_reply(session, contact_id, user_hash)
     if found is None:
         return None
     campaign, recipient = found
     if recipient.awaiting == "more":
-        return CampaignReply(campaign.id, "more", topic=campaign.topic)
+        return CampaignWaiting(campaign.id, "more", topic=campaign.topic)
     steps = campaign.steps or []
     if recipient.step >= len(steps):
         return None
     waiting = steps[recipient.step]
-    return CampaignReply(campaign.id, "quiz", step=recipient.step, questions=len(steps),
+    return CampaignWaiting(campaign.id, "quiz", step=recipient.step, questions=len(steps),
                          options=int(waiting.get("options") or 0),
                          answer=str(waiting.get("answer")), score=recipient.score,
                          next_question=question(steps, recipient.step + 1, recipient.language,
@@ -65,44 +74,50 @@ async def apply(session: AsyncSession, effects: list[Effect], *, message: Inboun
                 facts: Facts, inbox_id: int | None = None) -> None:
     """Carry out the effects that touch cases (flushes; the caller commits)."""
     for effect in effects:
-        if effect.kind == "register" and contact_id is not None:
-            await _register(session, effect.data, message, contact_id, res, facts)
-        elif effect.kind in ("urgent", "handoff") and contact_id is not None:
-            await _ask_for_a_person(session, effect, message, contact_id, res, facts)
-        elif effect.kind == "case_district" and contact_id is not None:
-            await _case_district(session, effect.data["district"], contact_id, res)
-        elif effect.kind == "campaign_reply" and contact_id is not None:
-            await sending.record_reply(session, effect.data["campaign_id"], contact_id,
-                                       step=effect.data.get("step"),
-                                       answer=effect.data.get("answer"), now=utcnow())
-        elif effect.kind == "erase":
-            await erasure.erase(session, contact_id=contact_id, channel=message.channel,
-                                user_hash=user_hash, keep_inbox_id=inbox_id)
-            log.info("erased", extra={"channel": message.channel})
+        match effect:
+            case Register() if contact_id is not None:
+                await _register(session, effect, message, contact_id, res)
+            case AskForPerson() if contact_id is not None:
+                await _ask_for_a_person(session, effect, message, contact_id, res, facts)
+            case CaseDistrict() if contact_id is not None:
+                await _case_district(session, effect.district, contact_id, res)
+            case CampaignReply() if contact_id is not None:
+                await sending.record_reply(session, effect.campaign_id, contact_id,
+                                           step=effect.step, answer=effect.answer, now=utcnow())
+            case Erase():
+                await erasure.erase(session, contact_id=contact_id, channel=message.channel,
+                                    user_hash=user_hash, keep_inbox_id=inbox_id)
+                log.info("erased", extra={"channel": message.channel})
+            case Register() | AskForPerson() | CaseDistrict() | CampaignReply():
+                pass  # no contact, no case to make
+            case OptOut() | LanguageChanged():
+                pass  # not a case: bot/service.py unsubscribes; the language is in the state
+            case _:
+                assert_never(effect)
 
 
-async def _register(session: AsyncSession, data: dict[str, Any], message: InboundMessage,
-                    contact_id: int, res: Resources, facts: Facts) -> None:
-    answers = data["answers"]
-    session.add(ConsentRecord(contact_id=contact_id, version=data["consent_version"], given=True,
-                              channel=message.channel, language=data["language"]))
+async def _register(session: AsyncSession, effect: Register, message: InboundMessage,
+                    contact_id: int, res: Resources) -> None:
+    answers = dict(effect.answers)
+    reasons = [dict(r) for r in effect.reasons]
+    session.add(ConsentRecord(contact_id=contact_id, version=effect.consent_version, given=True,
+                              channel=message.channel, language=effect.language))
     screening = Screening(contact_id=contact_id, answers=answers,
-                          questionnaire_version=data["questionnaire_version"],
-                          rules_version=data["rules_version"], score=data["score"],
-                          decision=data["decision"], reasons=data["reasons"],
-                          channel=message.channel, language=data["language"])
+                          questionnaire_version=effect.questionnaire_version,
+                          rules_version=effect.rules_version, score=effect.score,
+                          decision=effect.decision, reasons=reasons,
+                          channel=message.channel, language=effect.language)
     session.add(screening)
     await session.flush()
-    if not data["refer"]:
+    if not effect.refer:
         return
     phone = answers.get("phone")
-    fields = dict(priority=data["priority"], centre_id=data["centre"],
-                  district=answers.get("district"), gender=answers.get("gender"),
-                  needs=list(answers.get("needs") or []), language=data["language"],
-                  phone=phone, phone_hash=phone_hash(phone) if phone else None,
-                  screening_id=screening.id, decision=data["decision"],
-                  reasons=data["reasons"], rules_version=data["rules_version"],
-                  channel=message.channel, address=message.user_id)
+    fields: dict[str, Any] = dict(
+        priority=effect.priority, centre_id=effect.centre, district=answers.get("district"),
+        gender=answers.get("gender"), needs=list(answers.get("needs") or []),
+        language=effect.language, phone=phone, phone_hash=phone_hash(phone) if phone else None,
+        screening_id=screening.id, decision=effect.decision, reasons=reasons,
+        rules_version=effect.rules_version, channel=message.channel, address=message.user_id)
     existing = await tickets.open_ticket_for(session, contact_id)
     if existing is not None:
         moved = existing.centre_id != fields["centre_id"]
@@ -116,41 +131,40 @@ async def _register(session: AsyncSession, data: dict[str, Any], message: Inboun
         await session.flush()
         await alerts.ticket(session, existing, res, updated=True)
         return
-    ticket = await tickets.create(session, reference=data["reference"] or tickets.new_reference(),
+    ticket = await tickets.create(session, reference=effect.reference or tickets.new_reference(),
                                   kind="registration", contact_id=contact_id, **fields)
     await alerts.ticket(session, ticket, res)
 
 
-async def _ask_for_a_person(session: AsyncSession, effect: Effect, message: InboundMessage,
-                            contact_id: int, res: Resources, facts: Facts) -> None:
+async def _ask_for_a_person(session: AsyncSession, effect: AskForPerson,
+                            message: InboundMessage, contact_id: int, res: Resources,
+                            facts: Facts) -> None:
     """Urgent danger or a request to talk: the open ticket is raised, or a new one made."""
-    priority = "urgent" if effect.kind == "urgent" else effect.data.get("priority", "high")
-    district = effect.data.get("district")
+    priority, district = effect.priority, effect.district
     centre = res.library.centre_for_district(district) if district else None
     existing = await tickets.open_ticket_for(session, contact_id)
     if existing is not None:
         if _rank(priority) < _rank(existing.priority):
             existing.priority = priority
-        tickets.record(session, existing, effect.kind, who="person",
-                       reason=effect.data.get("kind"))
+        tickets.record(session, existing, effect.kind, who="person", reason=effect.category)
         if existing.centre_id is None and centre is not None:
             existing.district, existing.centre_id = district, centre.id
         if existing.assignee_id is None:
             await _find_someone(session, existing)
         await session.flush()
         await alerts.ticket(session, existing, res, updated=True, reason=effect.kind,
-                            danger=effect.data.get("kind"))
+                            danger=effect.category)
         return
     phone = facts.sender_phone
     ticket = await tickets.create(
         session, reference=facts.new_reference or tickets.new_reference(), kind=effect.kind,
         contact_id=contact_id, priority=priority, centre_id=centre.id if centre else None,
-        district=district, needs=["counselling"] if effect.data.get("kind") == "self_harm" else [],
-        language=effect.data.get("language", "bn"), phone=phone,
+        district=district, needs=["counselling"] if effect.category == "self_harm" else [],
+        language=effect.language, phone=phone,
         phone_hash=phone_hash(phone) if phone else None, channel=message.channel,
         address=message.user_id, reasons=[], decision=None, routed=False)
     await _find_someone(session, ticket)
-    await alerts.ticket(session, ticket, res, reason=effect.kind, danger=effect.data.get("kind"))
+    await alerts.ticket(session, ticket, res, reason=effect.kind, danger=effect.category)
 
 
 async def _find_someone(session: AsyncSession, ticket: Ticket) -> None:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from bot import optout
+from bot.effects import AskForPerson, CaseDistrict, Erase, LanguageChanged, OptOut
 from bot.facts import Facts
 from bot.flows import campaign, register, safety
 from bot.i18n import BANGLISH, LANGUAGES, N_, ascii_digits
@@ -24,7 +25,7 @@ from bot.keywords import (
 from bot.messages import PLAIN_TEXT_CHANNELS, Button, InboundMessage, OutboundMessage
 from bot.render import MAIN_MENU, MORE, Rendered, Resources
 from bot.state import State
-from bot.turn import NO_DANGER, Context, Effect, Turn, entity_of
+from bot.turn import NO_DANGER, Context, Turn, entity_of
 from nlu.safety import Assessment
 from nlu.taxonomy import REFINES
 
@@ -254,7 +255,7 @@ class _Ctx(Context):
         self.state.lang_explicit = True
         # Each catalog says it of its own language ("... বাংলায় উত্তর দেব।").
         return self.turn(self.say(N_("Okay, I will reply in English.")), self.menu(),
-                         effects=[Effect("language_changed", {"lang": self.lang})])
+                         effects=[LanguageChanged(self.lang)])
 
     # -- what the NLU understood -------------------------------------------------------------
     def intent(self, name: str, text: str) -> Turn:
@@ -308,9 +309,8 @@ class _Ctx(Context):
         return self.turn(
             safety.promise(self, district), now,
             awaiting="case_district" if district is None and self.facts.responders else None,
-            effects=[Effect("urgent" if urgent else "handoff",
-                            {"priority": "urgent" if urgent else "high", "district": district,
-                             "language": self.lang, "kind": "asked_for_a_person"})])
+            effects=[AskForPerson(urgent=urgent, category="asked_for_a_person",
+                                  district=district, language=self.lang)])
 
     def case_district(self, district: str) -> Turn:
         """The district of a person whose case waits on call: their centre takes it over."""
@@ -319,7 +319,7 @@ class _Ctx(Context):
         name = centre.names.get(self.lang, centre.names.get("en", centre.id)) if centre else ""
         return self.turn(self.say(N_("Thank you. The {centre} centre will contact you."),
                                   centre=name),
-                         effects=[Effect("case_district", {"district": district})])
+                         effects=[CaseDistrict(district)])
 
     def ask_delete(self) -> Turn:
         return self.turn(self.say(N_("This erases your phone number, your answers and our "
@@ -332,12 +332,12 @@ class _Ctx(Context):
         self.state.flow, self.state.step, self.state.answers = None, None, {}
         self.state.district, self.state.safety, self.state.pending = None, False, []
         return self.turn(self.say(N_("Your personal data has been erased. Thank you for using "
-                                     "Prottasha.")), effects=[Effect("erase")])
+                                     "Prottasha.")), effects=[Erase()])
 
     def opt_out(self) -> Turn:
         """Only an exact keyword (bot/optout.py) gets here: the NLU never unsubscribes anybody."""
         return self.turn(self.say(N_("You will get no more messages from us. Send START to "
-                                     "begin again.")), effects=[Effect("opt_out")])
+                                     "begin again.")), effects=[OptOut()])
 
     def on_opt_out(self, _text: str) -> Turn:
         return self.turn(self.say(N_("To stop all messages from us, send the one word STOP "

@@ -13,7 +13,7 @@ class TicketInfo:
 
 
 @dataclass(frozen=True)
-class CampaignReply:
+class CampaignWaiting:
     """A campaign that reached this person waits for their reply: a quiz answer, or "1" for
     more. The texts are already in the person's version of the campaign."""
 
@@ -37,4 +37,4 @@ class Facts:
     # Somebody will be alerted about an urgent case (a centre's staff or the on-call rota): the
     # dialogue promises a call only then.
     responders: bool = True
-    campaign: CampaignReply | None = None
+    campaign: CampaignWaiting | None = None

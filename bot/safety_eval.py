@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from bot.dialogue import respond
+from bot.effects import AskForPerson, OptOut
 from bot.facts import Facts
 from bot.i18n import localise_digits
 from bot.messages import InboundMessage
@@ -74,11 +75,12 @@ def run(items: list[Item], nlu: Any, res: Resources, *, channel: str = "sms",
         turn = respond(state=State(), message=message, parse=nlu.parse(item.text), res=res,
                        facts=facts)
         texts = [r.text for r in turn.replies]
-        kinds = {e.kind for e in turn.effects}
         outcomes.append(Outcome(
-            item, urgent="urgent" in kinds, numbers=bool(texts) and _has(res, texts[0], EMERGENCY),
+            item, urgent=any(isinstance(e, AskForPerson) and e.urgent for e in turn.effects),
+            numbers=bool(texts) and _has(res, texts[0], EMERGENCY),
             support=any(_has(res, t, SUPPORT) for t in texts),
-            asked=turn.state.awaiting == "safe_check", opted_out="opt_out" in kinds,
+            asked=turn.state.awaiting == "safe_check",
+            opted_out=any(isinstance(e, OptOut) for e in turn.effects),
             reply="\n".join(texts)))
     return outcomes
 

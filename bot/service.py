@@ -21,13 +21,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot import casework, inbox, metrics
 from bot.delivery import Piece, Plan
 from bot.dialogue import respond
+from bot.effects import Effect, Erase, OptOut
 from bot.flood import Flood
 from bot.i18n import N_
 from bot.messages import PHONE_CHANNELS, InboundMessage, OutboundMessage
 from bot.profile import profile_of
 from bot.render import Resources, say
 from bot.state import State, StateStore
-from bot.turn import Effect
 from referral import contacts, outbox
 from referral.crypto import inbox_key, lookup_hash
 from referral.models import InboxMessage, OutboxMessage, utcnow
@@ -307,13 +307,13 @@ class Conversations:
                     intent=intent.get("name"), confidence=intent.get("confidence"),
                     flow=state.flow if state.flow and not state.flow_paused else None))
             replies = turn.replies
-            stopping = any(e.kind == "opt_out" for e in turn.effects)
+            stopping = any(isinstance(e, OptOut) for e in turn.effects)
             if stopping and was_opted_out:
                 replies = []  # the opt-out was confirmed once already
             if stopping or was_opted_out:  # any other message resubscribes
                 await contacts.set_opted_out(session, channel=message.channel,
                                              user_hash=user_hash, opted_out=stopping)
-            erasing = any(e.kind == "erase" for e in turn.effects)
+            erasing = any(isinstance(e, Erase) for e in turn.effects)
             pieces = self._record(session, message, user_hash, inbox_id, replies, plan,
                                   erasing=erasing)
             await session.commit()

@@ -1,4 +1,4 @@
-"""What a turn is made of: its effects, its result, and the context flows build it with.
+"""What a turn is made of: its replies, state and effects, and the context flows build it with.
 
 The dialogue (bot/dialogue.py) routes a message; the flows (bot/flows/) answer within a flow.
 Both build their replies with `Context`, which knows nothing of routing, so that the flows
@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot import render
+from bot.effects import Effect
 from bot.facts import Facts
 from bot.i18n import N_
 from bot.messages import OutboundMessage
@@ -22,14 +23,6 @@ CENTRE_UNPUBLISHED = N_("The centre's own number is not published yet: Probash B
                         "{probash_bondhu} (24 hours) can put you in touch.")
 NATIONAL_LINES = frozenset({"probash_bondhu", "probash_bondhu_abroad"})  # not a centre's own
 NO_DANGER = Assessment("none", None, 0.0)
-
-
-@dataclass(frozen=True)
-class Effect:
-    """Something the caller must do after the turn commits (issue a ticket, opt out...)."""
-
-    kind: str
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -7,9 +7,10 @@ while a campaign that reached the person waits for one (bot.casework looks it up
 
 from __future__ import annotations
 
+from bot.effects import CampaignReply
 from bot.i18n import N_, ascii_digits
 from bot.messages import OutboundMessage
-from bot.turn import Context, Effect, Turn
+from bot.turn import Context, Turn
 
 RIGHT = N_("Right!")
 WRONG = N_("Not quite: the right answer is {answer}.")
@@ -31,7 +32,7 @@ def answer(ctx: Context, text: str) -> Turn | None:
         if n != 1 or not reply.topic:
             return None
         turn = ctx.topic(reply.topic)
-        turn.effects.append(Effect("campaign_reply", {"campaign_id": reply.campaign_id}))
+        turn.effects.append(CampaignReply(reply.campaign_id))
         return turn
     if not 1 <= n <= reply.options:
         return None
@@ -42,5 +43,5 @@ def answer(ctx: Context, text: str) -> Turn | None:
         lines.append(OutboundMessage(reply.next_question, ctx.lang))
     else:
         lines.append(ctx.say(SCORE, score=score, total=reply.questions))
-    return ctx.turn(*lines, effects=[Effect("campaign_reply", {
-        "campaign_id": reply.campaign_id, "step": reply.step, "answer": str(n)})])
+    return ctx.turn(*lines, effects=[CampaignReply(reply.campaign_id, step=reply.step,
+                                                   answer=str(n))])

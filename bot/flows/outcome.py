@@ -3,9 +3,10 @@ registration handed to the caller (who stores it and makes or updates the ticket
 
 from __future__ import annotations
 
+from bot.effects import Register
 from bot.flows.dates import months_between
 from bot.messages import OutboundMessage
-from bot.turn import Context, Effect, Turn
+from bot.turn import Context, Turn
 
 MAX_REASONS_SHOWN = 3  # the rest are stored and shown to staff; an SMS has little room
 
@@ -43,20 +44,11 @@ def conclude(ctx: Context) -> Turn:
     else:
         replies.append(OutboundMessage(res.library.fill(q.text(lang, "other_services"), lang),
                                        lang))
-    effect = Effect("register", {
-        "answers": answers,
-        "decision": decision.decision,
-        "score": decision.score,
-        "reasons": [{"id": r.id, **r.text} for r in decision.reasons],
-        "rules_version": decision.rules_version,
-        "questionnaire_version": q.version,
-        "consent_version": q.consent_version,
-        "refer": referred,
-        "priority": priority(decision.decision, st.safety),
-        "centre": centre.id if centre else None,
-        "reference": reference,
-        "update": existing is not None,
-        "language": lang,
-    })
+    effect = Register(
+        answers=answers, consent_version=q.consent_version, questionnaire_version=q.version,
+        rules_version=decision.rules_version, score=decision.score, decision=decision.decision,
+        reasons=tuple({"id": r.id, **r.text} for r in decision.reasons), refer=referred,
+        priority=priority(decision.decision, st.safety), centre=centre.id if centre else None,
+        reference=reference, language=lang, update=existing is not None)
     st.flow, st.step, st.answers, st.pending, st.flow_paused = None, None, {}, [], False
     return ctx.turn(*replies, effects=[effect])

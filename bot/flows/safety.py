@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+from bot.effects import AskForPerson
 from bot.flows import register
 from bot.i18n import N_, ascii_digits, localise_digits
 from bot.messages import Button, OutboundMessage
-from bot.turn import Context, Effect, Turn
+from bot.turn import Context, Turn
 from nlu.safety import Assessment
 
 # The pages a person in danger is shown; CALL after any of them is urgent.
@@ -44,9 +45,8 @@ def respond(ctx: Context, check: Assessment) -> Turn:
         st.flow_paused = True
         turn.replies.append(ctx.say(N_("Your registration is saved. Send REG to go on when you "
                                        "are ready.")))
-    turn.effects.append(Effect("urgent", {"kind": check.category or "danger",
-                                          "district": district, "language": ctx.lang,
-                                          "score": round(check.score, 3)}))
+    turn.effects.append(AskForPerson(urgent=True, category=check.category or "danger",
+                                     district=district, language=ctx.lang))
     return turn
 
 

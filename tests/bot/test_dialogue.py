@@ -8,6 +8,7 @@ import pytest
 
 from api.settings import ROOT
 from bot.dialogue import respond
+from bot.effects import OptOut
 from bot.messages import InboundMessage
 from bot.render import Resources
 from bot.state import State
@@ -152,7 +153,7 @@ def test_centre_asks_for_the_district_then_answers(res: Resources) -> None:
 
 def test_opt_out_is_an_effect(res: Resources) -> None:
     turn = say(res, State(lang="en"), "STOP", parse("opt_out"))
-    assert [e.kind for e in turn.effects] == ["opt_out"]
+    assert turn.effects == [OptOut()]
 
 
 def test_unknown_payload_like_text_never_shows_raw_keys(res: Resources) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 
 from api.settings import ROOT
 from bot.dialogue import respond
+from bot.effects import AskForPerson, Effect, Erase, Register
 from bot.facts import Facts, TicketInfo
 from bot.messages import InboundMessage
 from bot.render import Resources
@@ -32,7 +32,7 @@ class Person:
         self.res, self.channel = res, channel
         self.state = State(lang=lang)
         self.facts = facts or Facts(today=TODAY, sender_phone=SENDER, new_reference="PR-TEST1")
-        self.effects: list[Any] = []
+        self.effects: list[Effect] = []
 
     def say(self, text: str, intent: str = "nlu_fallback", language: str = "bn",
             **entities: str) -> Turn:
@@ -71,14 +71,14 @@ def test_bangla_registration_end_to_end(res: Resources) -> None:
     assert "সৌদি আরব" in summary and "হবিগঞ্জ" in summary and "Saudi" not in summary
     done = p.say("১")
     effect = p.effects[-1]
-    assert effect.kind == "register"
-    data = effect.data
-    assert data["answers"]["district"] == "Habiganj" and data["centre"] == "sylhet"
-    assert data["answers"]["return_date"] == "2026-08" and data["answers"]["age"] == 35
-    assert data["answers"]["phone"] == SENDER and data["answers"]["needs"] == ["business", "skills"]
+    assert isinstance(effect, Register)
+    answers = effect.answers
+    assert answers["district"] == "Habiganj" and effect.centre == "sylhet"
+    assert answers["return_date"] == "2026-08" and answers["age"] == 35
+    assert answers["phone"] == SENDER and answers["needs"] == ["business", "skills"]
     # deported +20, no income +20, debt over 5 lakh +15, distress often +15, 5 dependants +10
-    assert data["decision"] == "eligible" and data["score"] == 80
-    assert data["rules_version"] == "default-1" and data["refer"] and data["priority"] == "high"
+    assert effect.decision == "eligible" and effect.score == 80
+    assert effect.rules_version == "default-1" and effect.refer and effect.priority == "high"
     text = p.last(done)
     assert "PR-TEST1" in text and "সিলেট" in text and "কারণ" in text
     assert p.state.flow is None and p.state.answers == {}
@@ -165,7 +165,8 @@ def test_second_registration_updates_the_open_ticket(res: Resources) -> None:
         p.say(text, **({"district": "Habiganj"} if step == "district" else {}),
               **({"country": "Saudi Arabia"} if step == "country" else {}))
     done = p.say("১")
-    assert p.effects[-1].data["update"] and p.effects[-1].data["reference"] == "PR-OLD"
+    effect = p.effects[-1]
+    assert isinstance(effect, Register) and effect.update and effect.reference == "PR-OLD"
     assert "PR-OLD" in p.last(done)
 
 
@@ -174,7 +175,7 @@ def test_self_harm_is_urgent_at_once(res: Resources) -> None:
     p.say("নিবন্ধন")
     p.say("১")
     turn = p.say("আমি আর বাঁচতে চাই না")
-    assert [e.kind for e in p.effects] == ["urgent"]
+    assert [(type(e), getattr(e, "urgent", None)) for e in p.effects] == [(AskForPerson, True)]
     assert "999" in p.last(turn) or "৯৯৯" in p.last(turn)
     assert p.state.safety and p.state.flow_paused
 
@@ -184,7 +185,7 @@ def test_delete_asks_then_erases(res: Resources) -> None:
     ask = p.say("মুছে ফেলুন")
     assert p.state.awaiting == "delete" and not p.effects and ask.replies
     p.say("১")
-    assert [e.kind for e in p.effects] == ["erase"]
+    assert p.effects == [Erase()]
 
 
 def test_ticket_status_in_the_persons_language(res: Resources) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from api.settings import ROOT
 from bot.dialogue import respond
+from bot.effects import AskForPerson, CaseDistrict, OptOut
 from bot.facts import Facts
 from bot.messages import InboundMessage
 from bot.render import Resources
@@ -44,8 +45,13 @@ class Chat:
         return turn
 
 
-def kinds(turn: Turn) -> list[str]:
-    return [e.kind for e in turn.effects]
+def urgent(turn: Turn) -> AskForPerson | None:
+    """The turn's urgent case, if it made one."""
+    return next((e for e in turn.effects if isinstance(e, AskForPerson) and e.urgent), None)
+
+
+def opted_out(turn: Turn) -> bool:
+    return any(isinstance(e, OptOut) for e in turn.effects)
 
 
 def text(turn: Turn) -> str:
@@ -58,11 +64,12 @@ def text(turn: Turn) -> str:
 def test_self_harm_gets_the_safe_page_and_an_urgent_case(res: Resources, nlu_model: Any,
                                                          message: str) -> None:
     turn = Chat(res, nlu_model).say(message)
-    assert "urgent" in kinds(turn) and "opt_out" not in kinds(turn)
+    assert urgent(turn) is not None and not opted_out(turn)
     first = turn.replies[0].text
     assert "999" in first or "৯৯৯" in first  # emergency numbers come first
     assert turn.state.topic == "self_harm"
-    assert next(e for e in turn.effects if e.kind == "urgent").data["kind"] == "self_harm"
+    made = urgent(turn)
+    assert made is not None and made.category == "self_harm"
 
 
 @pytest.mark.parametrize("message", [
@@ -71,7 +78,7 @@ def test_self_harm_gets_the_safe_page_and_an_urgent_case(res: Resources, nlu_mod
 def test_danger_abroad_is_urgent_with_the_emergency_page(res: Resources, nlu_model: Any,
                                                          message: str) -> None:
     turn = Chat(res, nlu_model).say(message)
-    assert "urgent" in kinds(turn)
+    assert urgent(turn) is not None
     assert ABROAD in turn.replies[0].text or "+৮৮০৯৬১০১০২০৩০" in turn.replies[0].text
 
 
@@ -79,14 +86,14 @@ def test_sms_follow_ups_reach_the_rest_of_the_page(res: Resources, nlu_model: An
     chat = Chat(res, nlu_model, "sms")
     chat.state.lang, chat.state.lang_explicit = "en", True
     first = chat.say("they locked me in the room and beat me")
-    assert "urgent" in kinds(first)
+    assert urgent(first) is not None
     assert "Reply 1 for more" in text(first)
     more = chat.say("1")
     assert "Please reply with a number" not in text(more)
     rest = text(more) + text(chat.say("1"))
     assert "109" in rest and "16430" in rest  # women and children, legal aid: one reply away
     call = chat.say("CALL")
-    assert "urgent" in kinds(call)  # asking for a person after the emergency page is urgent
+    assert urgent(call) is not None  # asking for a person after the emergency page is urgent
 
 
 def test_bangla_more_word_works_after_the_emergency_page(res: Resources, nlu_model: Any) -> None:
@@ -100,7 +107,7 @@ def test_bangla_more_word_works_after_the_emergency_page(res: Resources, nlu_mod
 @pytest.mark.parametrize("channel", ["whatsapp", "telegram", "webchat", "messenger"])
 def test_messengers_get_the_full_page(res: Resources, nlu_model: Any, channel: str) -> None:
     turn = Chat(res, nlu_model, channel).say("my employer took my passport and beats me")
-    assert "urgent" in kinds(turn)
+    assert urgent(turn) is not None
     page = turn.replies[0].text
     assert ABROAD in page and "999" in page and "109" in page and "16430" in page
 
@@ -109,7 +116,7 @@ def test_the_promise_matches_who_will_act(res: Resources, nlu_model: Any) -> Non
     nobody = Chat(res, nlu_model, "sms", responders=False)
     nobody.state.lang = "en"
     turn = nobody.say("they beat me every day, help")
-    assert "urgent" in kinds(turn)
+    assert urgent(turn) is not None
     assert "will call you" not in text(turn) and "cannot answer" in text(turn)
     somebody = Chat(res, nlu_model, "sms")
     somebody.state.lang = "en"
@@ -126,13 +133,13 @@ def test_unknown_district_is_asked_and_routes_the_case(res: Resources, nlu_model
     turn = chat.say("they beat me every day, help")
     assert turn.state.awaiting == "case_district" and "district" in text(turn)
     routed = chat.say("Cumilla")
-    assert [e.data for e in routed.effects if e.kind == "case_district"] == [
-        {"district": "Cumilla"}]
+    assert [e for e in routed.effects if isinstance(e, CaseDistrict)] == [CaseDistrict("Cumilla")]
     known = Chat(res, nlu_model, "sms")
     known.state.lang, known.state.district = "en", "Sylhet"
     turn = known.say("they beat me every day, help")
     assert turn.state.awaiting != "case_district"
-    assert next(e for e in turn.effects if e.kind == "urgent").data["district"] == "Sylhet"
+    made = urgent(turn)
+    assert made is not None and made.district == "Sylhet"
 
 
 @pytest.mark.parametrize("no", ["2", "২", "না", "no", "help", "bachao"])
@@ -143,7 +150,7 @@ def test_no_to_are_you_safe_means_danger(res: Resources, nlu_model: Any, no: str
                                                                   "intent": "nlu_fallback"}
     chat.state.options = {"1": "safe:yes", "2": "safe:no"}
     answer = chat.say(no)
-    assert "urgent" in kinds(answer) and "999" in text(answer)
+    assert urgent(answer) is not None and "999" in text(answer)
 
 
 def test_safe_answer_goes_back_to_what_was_asked(res: Resources, nlu_model: Any) -> None:
@@ -153,9 +160,9 @@ def test_safe_answer_goes_back_to_what_was_asked(res: Resources, nlu_model: Any)
                                                                  "intent": "emergency_abroad"}
     chat.state.options = {"1": "safe:yes", "2": "safe:no"}
     turn = chat.say("yes")
-    assert "urgent" not in kinds(turn) and turn.state.topic == "emergency_abroad"
+    assert urgent(turn) is None and turn.state.topic == "emergency_abroad"
     chat.state.awaiting, chat.state.safety_check = "safe_check", {"category": "violence"}
-    assert "urgent" in kinds(chat.say("না"))
+    assert urgent(chat.say("না")) is not None
 
 
 @pytest.mark.parametrize("message", [
@@ -163,15 +170,15 @@ def test_safe_answer_goes_back_to_what_was_asked(res: Resources, nlu_model: Any)
 def test_only_the_exact_keyword_unsubscribes(res: Resources, nlu_model: Any,
                                              message: str) -> None:
     turn = Chat(res, nlu_model).say(message)
-    assert "opt_out" not in kinds(turn)
-    assert "opt_out" in kinds(Chat(res, nlu_model).say("STOP"))
-    assert "opt_out" in kinds(Chat(res, nlu_model).say("বন্ধ"))
+    assert not opted_out(turn)
+    assert opted_out(Chat(res, nlu_model).say("STOP"))
+    assert opted_out(Chat(res, nlu_model).say("বন্ধ"))
 
 
 def test_nothing_that_sounds_like_stop_unsubscribes_a_person_in_danger(
         res: Resources, nlu_model: Any) -> None:
     turn = Chat(res, nlu_model).say("আর বাঁচতে ইচ্ছা করে না")
-    assert "opt_out" not in kinds(turn) and "urgent" in kinds(turn)
+    assert not opted_out(turn) and urgent(turn) is not None
 
 
 def _in_questionnaire(res: Resources, nlu: Any, step: str) -> Chat:
@@ -186,7 +193,7 @@ def test_a_date_in_the_questionnaire_is_an_answer_not_an_alarm(res: Resources, n
                                                                answer: str) -> None:
     chat = _in_questionnaire(res, nlu_model, "return_date")
     turn = chat.say(answer)
-    assert "urgent" not in kinds(turn) and turn.state.awaiting != "safe_check"
+    assert urgent(turn) is None and turn.state.awaiting != "safe_check"
     assert turn.state.answers.get("return_date") == "2024-03"
     assert turn.state.step == "age" and not turn.state.flow_paused
 
@@ -196,17 +203,17 @@ def test_an_answer_that_may_also_be_danger_is_kept_and_we_ask(res: Resources,
     """"amake marche" is "in March" to the date reader and "they are beating me" to a person."""
     chat = _in_questionnaire(res, nlu_model, "return_date")
     turn = chat.say("malik amake marche")
-    assert "urgent" not in kinds(turn) and turn.state.awaiting == "safe_check"
+    assert urgent(turn) is None and turn.state.awaiting == "safe_check"
     assert turn.state.answers.get("return_date")  # the answer stands
     no = chat.say("2")  # not safe: danger, an urgent case
-    assert "urgent" in kinds(no) and no.state.flow_paused
+    assert urgent(no) is not None and no.state.flow_paused
 
 
 def test_danger_in_the_questionnaire_is_handled_then_it_resumes(res: Resources,
                                                                nlu_model: Any) -> None:
     chat = _in_questionnaire(res, nlu_model, "return_date")
     turn = chat.say("ora amake atke rekheche ar marche, bachao")
-    assert "urgent" in kinds(turn)
+    assert urgent(turn) is not None
     assert turn.state.flow == "register" and turn.state.flow_paused
     assert turn.state.answers["country"] == "Saudi Arabia"  # nothing given is lost
     resumed = chat.say("নিবন্ধন")
@@ -220,7 +227,7 @@ def test_false_alarm_in_the_questionnaire_says_so_and_resumes(res: Resources,
     chat = _in_questionnaire(res, nlu_model, "age")
     chat.state.awaiting, chat.state.safety_check = "safe_check", {"category": "violence"}
     turn = chat.say("১")  # "yes, I am safe"
-    assert "urgent" not in kinds(turn)
+    assert urgent(turn) is None
     assert turn.state.flow == "register" and turn.state.step == "age"
     assert not turn.state.flow_paused
     assert chat.say("৩৫").state.step != "age"  # the next answer goes where it belongs
@@ -231,5 +238,5 @@ def test_a_family_reporting_a_death_gets_the_death_page_and_a_person(res: Resour
     chat = Chat(res, nlu_model, "telegram")
     chat.state.lang = "en"
     turn = chat.say("my brother died in Saudi last night, how do we bring the body home")
-    assert "urgent" in kinds(turn) and turn.state.topic == "death_abroad"
+    assert urgent(turn) is not None and turn.state.topic == "death_abroad"
     assert "35,000" in text(turn) and "Are you safe" not in text(turn)

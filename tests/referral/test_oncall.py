@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from api.settings import ROOT
 from bot import casework, jobs
+from bot.effects import AskForPerson, CaseDistrict
 from bot.facts import Facts
 from bot.messages import InboundMessage
 from bot.render import Resources
-from bot.turn import Effect
 from referral import oncall, staff, tickets
 from referral.casework import Ticket
 from referral.errors import Invalid
@@ -50,7 +50,7 @@ def test_shifts_cover_days_nights_and_whole_days() -> None:
 
 async def _urgent(s, res, contact_id, district=None, responders=True):  # type: ignore[no-untyped-def]
     msg = InboundMessage(channel="sms", user_id=SENDER, text="help", provider_id="SM9")
-    effect = Effect("urgent", {"kind": "violence", "district": district, "language": "bn"})
+    effect = AskForPerson(urgent=True, category="violence", district=district, language="bn")
     await casework.apply(s, [effect], message=msg, contact_id=contact_id, user_hash="u" * 64,
                          res=res, facts=Facts(today=date(2026, 12, 3), sender_phone=SENDER,
                                               new_reference=tickets.new_reference()))
@@ -130,7 +130,7 @@ async def test_naming_a_district_moves_the_case_to_its_centre(sessions, res) -> 
         contact_id = await _contact(s)
         await _urgent(s, res, contact_id)
         msg = InboundMessage(channel="sms", user_id=SENDER, text="Feni", provider_id="SM10")
-        await casework.apply(s, [Effect("case_district", {"district": "Feni"})], message=msg,
+        await casework.apply(s, [CaseDistrict("Feni")], message=msg,
                              contact_id=contact_id, user_hash="u" * 64, res=res,
                              facts=Facts(today=date(2026, 12, 3), sender_phone=SENDER))
         await s.commit()
