@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from bot import optout
-from bot.effects import AskForPerson, CaseDistrict, Erase, LanguageChanged, OptOut
+from bot import handlers, optout
+from bot.effects import CaseDistrict, Erase, OptOut
 from bot.facts import Facts
 from bot.flows import campaign, register, safety
-from bot.i18n import BANGLISH, LANGUAGES, N_, ascii_digits
+from bot.i18n import BANGLISH, N_, ascii_digits
 from bot.keywords import (
     CALL_WORDS,
     DELETE_WORDS,
@@ -22,27 +22,19 @@ from bot.keywords import (
     STATUS_WORDS,
     YES_WORDS,
 )
-from bot.messages import PLAIN_TEXT_CHANNELS, Button, InboundMessage, OutboundMessage
-from bot.render import MAIN_MENU, MORE, Rendered, Resources
+from bot.messages import PLAIN_TEXT_CHANNELS, InboundMessage
+from bot.render import MAIN_MENU, MORE, Resources
 from bot.state import State
 from bot.turn import NO_DANGER, Context, Turn, entity_of
 from nlu.safety import Assessment
-from nlu.taxonomy import REFINES
+from nlu.taxonomy import FALLBACK, REFINES
 
 DEFAULT_LANGUAGE = "bn"
-TALK_NOW = N_("To talk to someone now, call Probash Bondhu on {probash_bondhu} "
-               "(24 hours). From abroad: {probash_bondhu_abroad}.")
 CONFIDENT = 0.8  # intent confidence at which a clear question is answered as asked
 _PAYLOAD = re.compile(r"^(menu|topic|action|lang|safe):[a-z_]+$|^more$")
 _COMMANDS = {"/start": "intent:greet", "/help": MAIN_MENU, "/menu": MAIN_MENU,
              "/language": "action:language", "/stop": "action:stop"}
-_WANTS_BN = re.compile(r"bangla|bengali|bangali|বাংলা|bangl|বাংলায়", re.I)
-_WANTS_BANGLISH = re.compile(r"banglish|benglish|banglis", re.I)
-_WANTS_EN = re.compile(r"english|engl?ish|ইংরেজি|ইংলিশ|ingreji|engreji|inglish", re.I)
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
-_STATUS = {"new": N_("received"), "assigned": N_("received and assigned to a field organizer"),
-           "contacted": N_("in contact with you"), "in_progress": N_("in progress"),
-           "referred": N_("referred to a service"), "closed": N_("closed")}
 
 
 def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
@@ -114,7 +106,7 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
     if lowered in REG_WORDS:
         return register.start(ctx)
     if lowered in STATUS_WORDS:
-        return ctx.on_ticket_status(text)
+        return handlers.ticket_status(ctx, text)
     intent_name = (parse.get("intent") or {}).get("name")
     if state.awaiting == "offer_register" and (lowered in YES_WORDS or intent_name == "affirm"):
         return register.start(ctx)
@@ -132,7 +124,7 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
         # A clear question asked in distress ("so much debt... how do I get a loan"): answer
         # it, and say where to talk, without a second page.
         turn = ctx.intent(parse.get("intent", {}).get("name") or "nlu_fallback", text)
-        turn.replies.append(ctx.say(TALK_NOW))
+        turn.replies.append(ctx.say(handlers.TALK_NOW))
         return turn
     return ctx.intent(parse.get("intent", {}).get("name") or "nlu_fallback", text)
 
@@ -205,7 +197,7 @@ def _reply_language(state: State, text: str, parse: dict[str, Any], plain: bool,
 
 @dataclass
 class _Ctx(Context):
-    """The turn's context with the routing and the intent handlers (flows see only Context)."""
+    """The turn's context with the routing (flows and handlers see only Context)."""
 
     # -- where a choice leads --------------------------------------------------------------
     def go(self, target: str) -> Turn:
@@ -216,7 +208,7 @@ class _Ctx(Context):
         if kind == "topic":
             return self.topic(value)
         if kind == "lang":
-            return self.set_language(value)
+            return handlers.set_language(self, value)
         if kind == "intent":
             return self.intent(value, "")
         if kind == "action":
@@ -229,17 +221,7 @@ class _Ctx(Context):
 
     def action(self, name: str) -> Turn:
         if name == "language":
-            options = {"1": "lang:bn", "2": "lang:en", "0": MAIN_MENU}
-            text = (self.res._("bn", N_("Choose a language:")) + " / "
-                    + self.res._("en", N_("Choose a language:")) + "\n১. বাংলা\n2. English")
-            if self.plain:  # Banglish replies exist for SMS only
-                options["3"] = "lang:banglish"
-                text += "\n3. Banglish (Bangla in English letters)"
-            ask = OutboundMessage(
-                text, self.lang,
-                () if self.plain else (Button("বাংলা", "lang:bn"), Button("English", "lang:en")),
-            )
-            return self.turn(Rendered(ask, options), awaiting="language")
+            return handlers.language_menu(self)
         if name == "handoff":
             return self.intent("human_handoff", "")
         if name == "stop":
@@ -248,69 +230,19 @@ class _Ctx(Context):
             return self.intent("register_returnee", "")
         return self.turn(self.menu())
 
-    def set_language(self, lang: str) -> Turn:
-        if lang == BANGLISH and not self.plain:
-            lang = "bn"  # they read Bangla, and a messenger shows its script
-        self.lang = self.state.lang = lang if lang in LANGUAGES else self.lang
-        self.state.lang_explicit = True
-        # Each catalog says it of its own language ("... বাংলায় উত্তর দেব।").
-        return self.turn(self.say(N_("Okay, I will reply in English.")), self.menu(),
-                         effects=[LanguageChanged(self.lang)])
-
     # -- what the NLU understood -------------------------------------------------------------
     def intent(self, name: str, text: str) -> Turn:
-        if name not in ("nlu_fallback", "out_of_scope"):
+        """The intent's handler (bot/handlers.py), else its topic, else "not understood"."""
+        if name not in (FALLBACK, "out_of_scope"):
             self.state.fallbacks = 0
-        handler = getattr(self, f"on_{name}", None)
+        handler = handlers.HANDLERS.get(name)
         if handler is not None:
-            return handler(text)
+            return handler(self, text)
         topic_id = self.res.library.topic_for_intent(name) or \
             self.res.library.topic_for_intent(REFINES.get(name, ""))
         if topic_id:
             return self.topic(topic_id)
-        return self.on_nlu_fallback(text)
-
-    def on_greet(self, _text: str) -> Turn:
-        return self.turn(self.say(N_("Hello! I am Prottasha. I can help you go abroad safely, "
-                                     "send money home, and get support after you come back.")),
-                         self.menu())
-
-    def on_help_menu(self, _text: str) -> Turn:
-        return self.turn(self.menu())
-
-    def on_change_language(self, text: str) -> Turn:
-        if _WANTS_BANGLISH.search(text):
-            return self.set_language(BANGLISH)
-        if _WANTS_BN.search(text):
-            return self.set_language("bn")
-        if _WANTS_EN.search(text):
-            return self.set_language("en")
-        return self.action("language")
-
-    def on_thanks(self, _text: str) -> Turn:
-        return self.turn(self.say(N_("You are welcome. Send MENU any time to see what I can do.")))
-
-    def on_goodbye(self, _text: str) -> Turn:
-        return self.turn(self.say(N_("Take care. Send a message any time if you need help.")))
-
-    def on_affirm(self, text: str) -> Turn:
-        if self.state.topic and "1" in self.state.options and self.state.options["1"] == MORE:
-            return self.more()
-        return self.turn(self.menu())
-
-    def on_deny(self, _text: str) -> Turn:
-        return self.turn(self.say(N_("Okay. Send MENU any time to see what I can do.")))
-
-    def on_human_handoff(self, _text: str) -> Turn:
-        # After an emergency page, asking for a person is part of the emergency.
-        urgent = self.state.safety or self.state.topic in safety.SAFETY_TOPICS
-        district = self.state.district or entity_of(self.parse, "district")
-        now = self.say(TALK_NOW)
-        return self.turn(
-            safety.promise(self, district), now,
-            awaiting="case_district" if district is None and self.facts.responders else None,
-            effects=[AskForPerson(urgent=urgent, category="asked_for_a_person",
-                                  district=district, language=self.lang)])
+        return handlers.not_understood(self, text)
 
     def case_district(self, district: str) -> Turn:
         """The district of a person whose case waits on call: their centre takes it over."""
@@ -338,44 +270,3 @@ class _Ctx(Context):
         """Only an exact keyword (bot/optout.py) gets here: the NLU never unsubscribes anybody."""
         return self.turn(self.say(N_("You will get no more messages from us. Send START to "
                                      "begin again.")), effects=[OptOut()])
-
-    def on_opt_out(self, _text: str) -> Turn:
-        return self.turn(self.say(N_("To stop all messages from us, send the one word STOP "
-                                     "(or বন্ধ).")))
-
-    def on_death_abroad(self, _text: str) -> Turn:
-        return safety.ask(self, Assessment("unsure", "death_abroad", 0.0, ("intent",)))
-
-    def on_self_harm(self, _text: str) -> Turn:
-        return safety.ask(self, Assessment("unsure", "self_harm", 0.0, ("intent",)))
-
-    def on_register_returnee(self, _text: str) -> Turn:
-        return register.start(self)
-
-    def on_reintegration_support(self, _text: str) -> Turn:
-        turn = self.topic("reintegration_support")
-        turn.replies.append(self.say(N_("Do you want to register for support? Reply YES or REG.")))
-        turn.state.awaiting = "offer_register"
-        return turn
-
-    def on_ticket_status(self, _text: str) -> Turn:
-        ticket = self.facts.open_ticket
-        if ticket is None:
-            return self.turn(self.say(N_("I have no registration from you yet. Send REG to "
-                                         "register, or MENU for the menu.")))
-        status = self.res._(self.lang, _STATUS.get(ticket.status, ticket.status))
-        return self.turn(self.say(N_("Your case {reference} is {status}."),
-                                  reference=ticket.reference, status=status))
-
-    def on_out_of_scope(self, text: str) -> Turn:
-        return self.turn(self.say(N_("I can only help with going abroad for work, sending money "
-                                     "home, and support after coming back.")), self.menu())
-
-    def on_nlu_fallback(self, _text: str) -> Turn:
-        self.state.fallbacks += 1
-        if self.state.fallbacks >= 2:
-            return self.turn(self.say(N_("Sorry, I still did not understand. Reply with a "
-                                         "number, or call {probash_bondhu} to talk to a "
-                                         "person.")), self.menu())
-        return self.turn(self.say(N_("Sorry, I did not understand. Please say it another way, "
-                                     "or choose from the menu.")), self.menu())
