@@ -37,5 +37,5 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(login_url(exc.next_path), status_code=303)
 
     @app.exception_handler(CsrfFailed)
-    async def _forged(request: Request, _exc: CsrfFailed) -> Response:
-        return render(request, "error.html", status=403, message=FORGED)
+    async def _forged(request: Request, exc: CsrfFailed) -> Response:
+        return render(request, "error.html", user=exc.user, status=403, message=FORGED)

@@ -30,7 +30,12 @@ class LoginRequired(Exception):
 
 
 class CsrfFailed(Exception):
-    """A form came without this session's token: another site may be posting on our behalf."""
+    """A form came without this session's token: another site may be posting on our behalf.
+    `user` is the logged-in staff member, so that the refusal is in their language."""
+
+    def __init__(self, user: StaffUser | None = None) -> None:
+        super().__init__()
+        self.user = user
 
 
 def _serializer(request: Request, salt: str) -> URLSafeTimedSerializer:
@@ -96,7 +101,7 @@ async def form_user(request: Request, user: StaffUser = Depends(current_user)) -
     sent = form.get("csrf")
     expected = getattr(request.state, "csrf", "")
     if not isinstance(sent, str) or not expected or not _same(sent, expected):
-        raise CsrfFailed()
+        raise CsrfFailed(user)
     return user
 
 

@@ -299,3 +299,18 @@ async def test_every_tab_keeps_to_the_centre(sessions, app_client: TestClient, r
     assert page.status_code == 200
     assert f"/dashboard/tickets/{theirs}" not in page.text
     assert app_client.get(f"/dashboard/tickets/{theirs}").status_code == 404
+
+
+async def test_a_forged_form_is_refused_in_the_staff_members_language(
+        sessions, app_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    ticket_id = await make_ticket(sessions)
+    english = await make_user(sessions, "Nadia English", "manager", "cumilla", language="en")
+    bangla = await make_user(sessions, "Sumon Bangla", "manager", "cumilla", language="bn")
+    for person, expected in ((english, "not sent from your dashboard session"),
+                             (bangla, "ড্যাশবোর্ড")):
+        log_in(app_client, person.name)
+        forged = app_client.post(f"/dashboard/tickets/{ticket_id}/accept",
+                                 data={"csrf": "forged"})
+        assert forged.status_code == 403
+        assert expected in forged.text, (person.name, forged.text[:300])
+        app_client.cookies.clear()
