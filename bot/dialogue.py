@@ -35,6 +35,8 @@ _PAYLOAD = re.compile(r"^(menu|topic|action|lang|safe):[a-z_]+$|^more$")
 _COMMANDS = {"/start": "intent:greet", "/help": MAIN_MENU, "/menu": MAIN_MENU,
              "/language": "action:language", "/stop": "action:stop"}
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
+_KEYWORDS = CALL_WORDS | MENU_WORDS | MORE_WORDS | REG_WORDS | DELETE_WORDS | STATUS_WORDS | \
+    YES_WORDS | frozenset({"stop", "start", "no"})
 
 
 def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
@@ -185,8 +187,10 @@ def _choice(state: State, text: str, *, in_flow: bool = False) -> str | None:
 
 def _reply_language(state: State, text: str, parse: dict[str, Any], plain: bool,
                     res: Resources) -> str | None:
-    """Answer in the language the person writes in, unless they chose one explicitly."""
-    if state.lang_explicit or len(_LETTERS.findall(text)) < 2:
+    """Answer in the language the person writes in, unless they chose one explicitly. A
+    keyword we asked them to send (STATUS, REG, CALL...) says nothing of how they write."""
+    if state.lang_explicit or len(_LETTERS.findall(text)) < 2 or \
+            (state.lang and text.lower().strip(" .!।") in _KEYWORDS):
         return state.lang
     detected = parse.get("language")
     if detected == BANGLISH:

@@ -159,3 +159,14 @@ def test_opt_out_is_an_effect(res: Resources) -> None:
 def test_unknown_payload_like_text_never_shows_raw_keys(res: Resources) -> None:
     turn = say(res, State(lang="en"), "topic:no_such_topic")
     assert "no_such_topic" not in turn.replies[0].text
+
+
+def test_a_keyword_we_asked_for_does_not_change_the_language(res: Resources) -> None:
+    # "STATUS" and "REG" are in Latin letters in every language's replies: sending one back is
+    # not writing English.
+    for lang in ("bn", "banglish"):
+        turn = say(res, State(lang=lang), "STATUS", parse("ticket_status", "en"), channel="sms")
+        assert turn.state.lang == lang
+        assert "registration" not in turn.replies[0].text, turn.replies[0].text
+    assert say(res, State(lang="bn"), "where do I send money from",
+               parse("remittance_channels", "en")).state.lang == "en"  # a sentence still does
