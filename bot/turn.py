@@ -125,7 +125,9 @@ class Context:
 
     def reask(self) -> Turn:
         count = sum(1 for k in self.state.options if k != "0")
-        return self.turn(self.say(N_("Please reply with a number from 1 to {count}, or 0 for the "
-                                     "menu."), count=count),
+        ask = self.say(N_("Please reply with a number from 1 to {count}, or 0 for the menu."),
+                       count=count) if count > 1 else \
+            self.say(N_("Please reply 1, or 0 for the menu."))
+        return self.turn(ask,
                          options=self.state.options, awaiting=self.state.awaiting)
 

@@ -170,3 +170,12 @@ def test_a_keyword_we_asked_for_does_not_change_the_language(res: Resources) -> 
         assert "registration" not in turn.replies[0].text, turn.replies[0].text
     assert say(res, State(lang="bn"), "where do I send money from",
                parse("remittance_channels", "en")).state.lang == "en"  # a sentence still does
+
+
+def test_a_number_out_of_range_of_one_choice_is_not_asked_for_1_to_1(res: Resources) -> None:
+    paged = next(t for t in res.library.topics.values() if len(t.sms_pages) > 1 and t.lang == "en")
+    first = say(res, State(lang="en"), "q", parse(paged.intents[0]), channel="sms")
+    assert sorted(first.state.options) == ["0", "1"]
+    turn = say(res, first.state, "5", channel="sms")
+    assert turn.replies[0].text == "Please reply 1, or 0 for the menu."
+    assert turn.state.options == first.state.options
