@@ -27,6 +27,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
@@ -55,22 +56,34 @@ def requests_file(path: Path, base: str, count: int) -> None:
             out.write(f"{signature}\t{urlencode(form)}\n")
 
 
+def _sql(database_url: str, *statements: str) -> list[Any]:
+    """Run statements on the bench's database (the service's own engine factory, so SQLite and
+    PostgreSQL URLs work alike); the rows of the last one."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    from referral.db import make_engine
+
+    async def run() -> list[Any]:
+        engine = make_engine(database_url)
+        try:
+            async with engine.begin() as conn:
+                rows: list[Any] = []
+                for statement in statements:
+                    result = await conn.execute(text(statement))
+                    rows = list(result) if result.returns_rows else []
+                return rows
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
 def fresh(database_url: str | None, redis_url: str | None) -> None:
     """Empty the bench's PostgreSQL schema and Redis database (never point these at real data)."""
     if database_url:
-        import asyncio
-
-        import asyncpg
-
-        async def wipe() -> None:
-            dsn = re.sub(r"^postgresql\+\w+://", "postgresql://", database_url)
-            conn = await asyncpg.connect(dsn)
-            try:
-                await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-            finally:
-                await conn.close()
-
-        asyncio.run(wipe())
+        _sql(database_url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public")
     if redis_url:
         import redis
 
@@ -79,25 +92,8 @@ def fresh(database_url: str | None, redis_url: str | None) -> None:
 
 def inbox_counts(database_url: str) -> dict[str, int]:
     """Inbound messages by status ("handled", "deferred", ...) in the bench's database."""
-    if database_url.startswith("sqlite"):
-        import sqlite3
-
-        with sqlite3.connect(database_url.split("///", 1)[1]) as conn:
-            return dict(conn.execute("SELECT status, count(*) FROM inbox_messages GROUP BY 1"))
-    import asyncio
-
-    import asyncpg
-
-    async def count() -> dict[str, int]:
-        conn = await asyncpg.connect(re.sub(r"^postgresql\+\w+://", "postgresql://",
-                                            database_url))
-        try:
-            rows = await conn.fetch("SELECT status, count(*) FROM inbox_messages GROUP BY 1")
-            return {r[0]: r[1] for r in rows}
-        finally:
-            await conn.close()
-
-    return asyncio.run(count())
+    return {status: n for status, n in
+            _sql(database_url, "SELECT status, count(*) FROM inbox_messages GROUP BY 1")}
 
 
 def handled_rate(database_url: str, seconds: float, limit: float = 180) -> dict[str, float]:

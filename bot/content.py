@@ -173,7 +173,12 @@ class Library:
         return _GAP.sub(" ", "".join(out)).strip()
 
     def placeholders(self, text: str) -> set[str]:
-        return set(_PLACEHOLDER.findall(text))
+        return placeholders(text)
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` placeholders of a text (figures, or values the bot fills in)."""
+    return set(_PLACEHOLDER.findall(text))
 
 
 def _read(path: Path, default: Any = None) -> Any:

@@ -12,8 +12,9 @@ from bot import handlers, optout
 from bot.effects import CaseDistrict, Erase, OptOut
 from bot.facts import Facts
 from bot.flows import campaign, register, safety
-from bot.i18n import BANGLISH, N_, ascii_digits
+from bot.i18n import BANGLISH, N_, ascii_digits, for_channel
 from bot.keywords import (
+    ALL_WORDS,
     CALL_WORDS,
     DELETE_WORDS,
     MENU_WORDS,
@@ -35,8 +36,6 @@ _PAYLOAD = re.compile(r"^(menu|topic|action|lang|safe):[a-z_]+$|^more$")
 _COMMANDS = {"/start": "intent:greet", "/help": MAIN_MENU, "/menu": MAIN_MENU,
              "/language": "action:language", "/stop": "action:stop"}
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
-_KEYWORDS = CALL_WORDS | MENU_WORDS | MORE_WORDS | REG_WORDS | DELETE_WORDS | STATUS_WORDS | \
-    YES_WORDS | frozenset({"stop", "start", "no"})
 
 
 def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
@@ -56,10 +55,7 @@ def respond(*, state: State, message: InboundMessage, parse: dict[str, Any],
     target = _choice(state, text, in_flow=in_flow)
     if target is None and not in_flow:  # the questionnaire keeps the language it started in
         state.lang = _reply_language(state, text, parse, plain, res)
-    lang = state.lang or DEFAULT_LANGUAGE
-    if lang == BANGLISH and not plain:
-        lang = "bn"  # Banglish texts are SMS pages; a messenger shows Bangla script
-    state.lang = lang
+    lang = state.lang = for_channel(state.lang or DEFAULT_LANGUAGE, plain)
     # Every message a person types is read for danger first, in the questionnaire too; a
     # button press or a menu number is not something a person in danger types.
     check = res.danger.assess(text, parse) if target is None else NO_DANGER
@@ -190,7 +186,7 @@ def _reply_language(state: State, text: str, parse: dict[str, Any], plain: bool,
     """Answer in the language the person writes in, unless they chose one explicitly. A
     keyword we asked them to send (STATUS, REG, CALL...) says nothing of how they write."""
     if state.lang_explicit or len(_LETTERS.findall(text)) < 2 or \
-            (state.lang and text.lower().strip(" .!।") in _KEYWORDS):
+            (state.lang and text.lower().strip(" .!।") in ALL_WORDS):
         return state.lang
     detected = parse.get("language")
     if detected == BANGLISH:

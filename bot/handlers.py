@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from bot.effects import AskForPerson, LanguageChanged
 from bot.flows import register, safety
-from bot.i18n import BANGLISH, LANGUAGES, N_
+from bot.i18n import BANGLISH, LANGUAGES, N_, for_channel
 from bot.messages import Button, OutboundMessage
 from bot.render import MAIN_MENU, MORE, Rendered
 from bot.turn import Context, Turn, entity_of
@@ -67,9 +67,7 @@ def language_menu(ctx: Context) -> Turn:
 
 
 def set_language(ctx: Context, lang: str) -> Turn:
-    if lang == BANGLISH and not ctx.plain:
-        lang = "bn"  # they read Bangla, and a messenger shows its script
-    ctx.lang = ctx.state.lang = lang if lang in LANGUAGES else ctx.lang
+    ctx.lang = ctx.state.lang = for_channel(lang, ctx.plain) if lang in LANGUAGES else ctx.lang
     ctx.state.lang_explicit = True
     # Each catalog says it of its own language ("... বাংলায় উত্তর দেব।").
     return ctx.turn(ctx.say(N_("Okay, I will reply in English.")), ctx.menu(),

@@ -22,6 +22,12 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 # only; where one is missing, English stands in (ASCII, so the SMS still costs what it should).
 LANGUAGES = ("bn", "en", "banglish")
 BANGLISH = "banglish"
+
+
+def for_channel(lang: str, plain: bool) -> str:
+    """The language of replies on a channel: Banglish texts are SMS pages, so a Banglish reader
+    on a messenger (which shows Bangla script) gets Bangla."""
+    return "bn" if lang == BANGLISH and not plain else lang
 DOMAIN = "messages"
 _BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 _ASCII_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
@@ -49,16 +55,6 @@ def format_number(value: float, lang: str) -> str:
     """1,65,000 in the South Asian grouping Babel knows for both locales, digits per language."""
     locale = "bn" if lang == "bn" else "en_IN"
     return localise_digits(format_decimal(value, locale=locale), lang)
-
-
-def format_taka(value: float, lang: str) -> str:
-    if lang == "en":
-        return f"Tk {format_number(value, lang)}"
-    return f"{format_number(value, lang)} {'টাকা' if lang == 'bn' else 'taka'}"
-
-
-def format_day(day: date, lang: str) -> str:
-    return localise_digits(format_date(day, format="long", locale="bn" if lang == "bn" else "en"), lang)
 
 
 def format_month(day: date, lang: str, *, with_month: bool = True) -> str:

@@ -13,3 +13,6 @@ DELETE_WORDS = frozenset({"delete", "erase", "delete my data", "মুছে ফ
                           "muche felun", "muche fela", "muche din"})
 STATUS_WORDS = frozenset({"status", "অবস্থা", "স্ট্যাটাস", "obostha"})
 YES_WORDS = frozenset({"yes", "y", "ok", "ha", "haa", "hya", "ji", "হ্যাঁ", "হ্যা", "জি", "1", "১"})
+# Sent back because a reply asked for it: such a word says nothing of how the person writes.
+ALL_WORDS = CALL_WORDS | MENU_WORDS | MORE_WORDS | REG_WORDS | DELETE_WORDS | STATUS_WORDS | \
+    YES_WORDS

@@ -9,7 +9,7 @@ import httpx
 from fastapi import APIRouter
 
 from api.channels import messenger, telegram, twilio
-from api.channels.base import Channels, Sender, Telegram, Wiring
+from api.channels.base import Channels, Wiring
 from api.settings import Settings
 
 CHANNELS = (twilio, telegram, messenger)
@@ -18,7 +18,7 @@ router = APIRouter()
 for _channel in CHANNELS:
     router.include_router(_channel.router)
 
-__all__ = ["CHANNELS", "Channels", "Sender", "Telegram", "Wiring", "build_channels", "router"]
+__all__ = ["CHANNELS", "Channels", "Wiring", "build_channels", "router"]
 
 
 def build_channels(settings: Settings, wiring: Wiring | None = None) -> Channels:
