@@ -87,9 +87,21 @@ def test_an_identical_burst_is_handled_once(client: TestClient) -> None:
     conversations = client.app.state.services.conversations  # type: ignore[attr-defined]
     real = conversations.nlu
 
+    # The first copy waits in the NLU until both others have been answered, however slow the
+    # machine (a fixed sleep made this race depend on the load; later calls do not wait).
+    entered, copies_done = threading.Event(), threading.Event()
+
     class Slow:
+        calls = 0
+
         async def aparse(self, text: str) -> dict:
-            await asyncio.sleep(0.6)  # the first copy is still being handled when others come
+            Slow.calls += 1
+            if Slow.calls == 1:
+                entered.set()
+                for _ in range(1000):  # at most 10 s: a copy that was not dropped still ends
+                    if copies_done.is_set():
+                        break
+                    await asyncio.sleep(0.01)
             return await real.aparse(text)
 
     conversations.nlu = Slow()
@@ -100,14 +112,14 @@ def test_an_identical_burst_is_handled_once(client: TestClient) -> None:
 
     first = threading.Thread(target=send, args=(0,))
     first.start()
-    import time
-
-    time.sleep(0.2)
+    assert entered.wait(30)  # the first copy is being handled
     copies = [threading.Thread(target=send, args=(n,)) for n in (1, 2)]
     for t in copies:
         t.start()
-    for t in [first, *copies]:
+    for t in copies:
         t.join()
+    copies_done.set()
+    first.join()
     conversations.nlu = real
     assert answers[0] and answers[1] == [] and answers[2] == []
     assert count(client, InboxMessage) == 3  # every message is still kept
