@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -37,18 +39,49 @@ JOKE = "joke"
 # A story on a screen or a field ("natok", "movie", "cricket match"): the villain locks the
 # heroine up, Bangladesh "beat" India. Treated like a joke: an urgent reading becomes a question.
 FICTION = "fiction"
-SIGNS = (CALM, JOKE, FICTION)  # categories that are not dangers
-NOT_SERIOUS = (JOKE, FICTION)
+# A figure of speech about a thing, not a person ("amar phone ta mara gese", "this heat is killing
+# me"): treated like a joke. Round 9: none of about 5,000 labelled danger messages has one.
+FIGURE = "figure"
+SIGNS = (CALM, JOKE, FICTION, FIGURE)  # categories that are not dangers
+NOT_SERIOUS = (JOKE, FICTION, FIGURE)
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger
 # (round 7, docs/safety.md). Not 🔥: a fire in a camp is real.
 LAUGHING = frozenset("\U0001F602\U0001F923\U0001F606\U0001F639\U0001F605"  # 😂 🤣 😆 😹 😅
+                     # Round 9, playful faces: 😋 😜 😝 😛 🤪 (none in a danger message either).
+                     "\U0001F60B\U0001F61C\U0001F61D\U0001F61B\U0001F92A"
                      "\U0001F3CF\u26BD\U0001F3C6")  # 🏏 ⚽ 🏆
 
 
 def laughs(text: str) -> bool:
     """Does the message carry a laughing emoji, or a game's?"""
     return any(ch in LAUGHING for ch in text)
+
+
+# A year before this one, in either script: "2019 e madam atke rakhsilo" tells of the past.
+_YEAR = re.compile(r"(?<![\d০-৯])((?:19|20|১৯|২০)[\d০-৯]{2})(?![\d০-৯])")
+_BN_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+
+
+def past_year(text: str, this_year: int | None = None) -> bool:
+    """Does the message name a year before this one (from 1980)?"""
+    now = this_year or date.today().year
+    return any(1980 <= int(m.group(1).translate(_BN_DIGITS)) < now for m in _YEAR.finditer(text))
+
+
+def over(text: str, hits: list[Hit], words: int) -> bool:
+    """Is the danger told as over? A past year, and a calm sign after the last danger word
+    ("2019 e ... atke rakhsilo, pore uddhar korse. ekhon valo achi"). Round 9: none of about
+    5,000 labelled danger messages reads so; "at first all was fine, now they beat me" puts the
+    calm sign first."""
+    calm = [h for h in hits if h.cue.category == CALM and not h.negated]
+    # A danger word inside a calm one (মৃত্যু in মৃত্যুবার্ষিকী, a death anniversary) is the calm one.
+    danger = [h.end for h in hits if h.cue.category in DANGER and not h.negated
+              and not any(c.start <= h.start and h.end <= c.end for c in calm)]
+    # With no danger word (the model reads "was kept by the company"), the calm sign must close
+    # the story: in its second half.
+    last = max(danger, default=words // 2)
+    return bool(calm) and max(c.start for c in calm) >= last and past_year(text)
 
 
 def load(path: Path) -> CueIndex:

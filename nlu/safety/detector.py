@@ -30,6 +30,12 @@ class Signals:
     strong: str | None  # category of a strong cue that is not negated
     words: int = 0
     joking: bool = False  # a sign of a joke or a story ("haha", "natok", "match"), not negated
+    over: bool = False  # told as over: a past year, and a calm sign after the danger (round 9)
+
+    @property
+    def not_now(self) -> bool:
+        """Said in jest, of a story, of a thing, or of the past: asked about, never urgent."""
+        return self.joking or self.over
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,8 @@ class DangerDetector:
         joking = cue_lib.laughs(text) or any(h.cue.category in cue_lib.NOT_SERIOUS
                                              and not h.negated for h in hits)
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
-                       whole.get("question", 0.0), strong, len(toks), joking)
+                       whole.get("question", 0.0), strong, len(toks), joking,
+                       cue_lib.over(text, hits, len(toks)))
 
     def assess(self, text: str, parse: dict[str, Any] | None = None) -> Assessment:
         """The level of danger in one message; `parse` is the intent classifier's reading."""
@@ -106,23 +113,24 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         # "passport" or "2024 marche" alone: one or two words without a clear sign of danger
         # are not enough for an urgent case, whatever the model thinks of them. Ask.
         return Assessment("unsure", s.category, s.danger, ("model",))
-    if s.danger >= t.danger and s.joking:
+    if s.danger >= t.danger and s.not_now:
         # "boss will beat me if I am late again hahaha": said as a joke, and most such messages
         # are; a person who laughs off real danger is asked "are you safe?", and "no" is danger.
-        return Assessment("unsure", s.strong or s.category, s.danger, ("model", "joke"))
+        return Assessment("unsure", s.strong or s.category, s.danger,
+                          ("model", "joke" if s.joking else "over"))
     if s.danger >= t.danger:
         # A strong cue too is said, so that the questionnaire never doubts this reading.
         cue = ("cue",) if s.strong and s.question < 0.5 else ()
         return Assessment("danger", s.category, s.danger, ("model", *cue))
     if (t.harm is not None and s.danger >= t.harm and s.category == "self_harm"
-            and s.question < 0.5 and s.words > SHORT and not s.joking):
+            and s.question < 0.5 and s.words > SHORT and not s.not_now):
         # A reading of self-harm in the band where others are asked "Are you safe?": a person
         # who may end their life gets the safe-messaging page and a person, not a yes/no
         # question (round 7: self-harm was the category most often only asked).
         cue = ("cue",) if s.strong else ()
         return Assessment("danger", s.category, s.danger, ("model", "self_harm", *cue))
     if s.strong and s.question < 0.5:
-        if (s.danger < t.unsure and s.words > SHORT) or s.joking:
+        if (s.danger < t.unsure and s.words > SHORT) or s.not_now:
             # The model reads the whole message as ordinary ("the traffic here is torture"):
             # a strong word used as a figure of speech. Asked, never ignored.
             return Assessment("unsure", s.strong, s.danger, ("cue",))

@@ -154,3 +154,47 @@ def test_suicide_in_bangla_script_and_banglish_spellings(detector: safety.Danger
                                                          message: str) -> None:
     check = detector.assess(message)
     assert check.level == "danger" and check.category == "self_harm", check
+
+
+@pytest.mark.parametrize("message", [
+    "amar phone ta mara gese, notun number theke dicchi",
+    "this heat is killing me, 50 degree today in riyadh",
+    "গরমে মইরা যাইতেছি ভাই, এসি নষ্ট",
+])
+def test_a_figure_of_speech_about_a_thing_is_not_an_urgent_case(
+        detector: safety.DangerDetector, message: str) -> None:
+    said = detector.signals(message)
+    assert said.not_now, said
+    assert detector.assess(message).level != "danger"
+
+
+@pytest.mark.parametrize("message", [
+    # Next to each other only: they phoned to say a brother died.
+    "phone kore bolse amar bhai saudi te mara gese, lash kivabe anbo",
+    # Died of the heat: a death, not "dying of the heat".
+    "jamai oman e gorome pore mara gese, lash kivabe anbo",
+])
+def test_a_death_told_near_those_words_is_still_a_death(detector: safety.DangerDetector,
+                                                         message: str) -> None:
+    assert not detector.signals(message).not_now
+    assert detector.assess(message).level == "danger"
+
+
+def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
+    over = ("2019 e amake madam ek mash ghore atke rakhsilo, pore embassy theke uddhar korse. "
+            "ekhon manikganj e valo achi")
+    assert detector.signals(over).over
+    assert detector.assess(over).level == "unsure"  # asked "are you safe?", never ignored
+    # No year, or the calm sign before the danger ("at first all was fine, now..."): danger.
+    assert not detector.signals(over.replace("2019 e ", "")).over
+    now = "2019 te saudi ashsi, prothom sob thik chilo. ekhon malik amake ghore atke rakhse"
+    assert not detector.signals(now).over
+    assert detector.assess(now).level == "danger"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2019 e", True), ("২০২২ সালে", True), ("in 1998", True),
+    ("room 5021", False), ("01712345678", False), ("2 mash", False), ("3099", False),
+])
+def test_past_year(text: str, expected: bool) -> None:
+    assert cues.past_year(text, this_year=2026) is expected
