@@ -63,10 +63,15 @@ _YEAR = re.compile(r"(?<![\d০-৯])((?:19|20|১৯|২০)[\d০-৯]{2})(?![
 _BN_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 
 
+_LAST_YEAR = re.compile(r"\blast year\b|\bgo?t[oa]? bo[cs]h?[oa]r\b|গত বছর|\bager bo[cs]h?[oa]r\b|আগের বছর",
+                        re.IGNORECASE)
+
+
 def past_year(text: str, this_year: int | None = None) -> bool:
-    """Does the message name a year before this one (from 1980)?"""
+    """Does the message name a year before this one (from 1980), or "last year"?"""
     now = this_year or date.today().year
-    return any(1980 <= int(m.group(1).translate(_BN_DIGITS)) < now for m in _YEAR.finditer(text))
+    return bool(_LAST_YEAR.search(text)) or any(
+        1980 <= int(m.group(1).translate(_BN_DIGITS)) < now for m in _YEAR.finditer(text))
 
 
 def over(text: str, hits: list[Hit], words: int) -> bool:

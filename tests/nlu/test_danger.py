@@ -193,8 +193,18 @@ def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.Danger
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("2019 e", True), ("২০২২ সালে", True), ("in 1998", True),
+    ("2019 e", True), ("২০২২ সালে", True), ("in 1998", True), ("last year", True),
+    ("গত বছর", True), ("goto bochor", True), ("this year", False),
     ("room 5021", False), ("01712345678", False), ("2 mash", False), ("3099", False),
 ])
 def test_past_year(text: str, expected: bool) -> None:
     assert cues.past_year(text, this_year=2026) is expected
+
+
+def test_news_of_strangers_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
+    news = "khobor e dekhlam kothao plane crash hoise, onek manush mara gese. allah reham korun"
+    assert detector.signals(news).joking  # a story on a screen, like a film
+    assert detector.assess(news).level != "danger"
+    # The same death told as one's own is a death.
+    own = "amar bhai saudi te plane crash e mara gese, lash kivabe anbo"
+    assert detector.assess(own).level == "danger"
