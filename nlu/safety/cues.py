@@ -61,8 +61,6 @@ def laughs(text: str) -> bool:
 # A year before this one, in either script: "2019 e madam atke rakhsilo" tells of the past.
 _YEAR = re.compile(r"(?<![\d০-৯])((?:19|20|১৯|২০)[\d০-৯]{2})(?![\d০-৯])")
 _BN_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
-
-
 _LAST_YEAR = re.compile(r"\blast year\b|\bgo?t[oa]? bo[cs]h?[oa]r\b|গত বছর|\bager bo[cs]h?[oa]r\b|আগের বছর",
                         re.IGNORECASE)
 

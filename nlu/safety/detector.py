@@ -116,6 +116,7 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
     if s.danger >= t.danger and s.not_now:
         # "boss will beat me if I am late again hahaha": said as a joke, and most such messages
         # are; a person who laughs off real danger is asked "are you safe?", and "no" is danger.
+        # Likewise a phone that "died", news of strangers, and a danger told as long over.
         return Assessment("unsure", s.strong or s.category, s.danger,
                           ("model", "joke" if s.joking else "over"))
     if s.danger >= t.danger:
