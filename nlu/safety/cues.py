@@ -40,7 +40,7 @@ JOKE = "joke"
 # heroine up, Bangladesh "beat" India. Treated like a joke: an urgent reading becomes a question.
 FICTION = "fiction"
 # A figure of speech about a thing, not a person ("amar phone ta mara gese", "this heat is killing
-# me"): treated like a joke. Round 9: none of about 5,000 labelled danger messages has one.
+# me"): treated like a joke. Round 9: none of the 2,370 labelled danger messages has one.
 FIGURE = "figure"
 SIGNS = (CALM, JOKE, FICTION, FIGURE)  # categories that are not dangers
 NOT_SERIOUS = (JOKE, FICTION, FIGURE)
@@ -74,8 +74,8 @@ def past_year(text: str, this_year: int | None = None) -> bool:
 
 def over(text: str, hits: list[Hit], words: int) -> bool:
     """Is the danger told as over? A past year, and a calm sign after the last danger word
-    ("2019 e ... atke rakhsilo, pore uddhar korse. ekhon valo achi"). Round 9: none of about
-    5,000 labelled danger messages reads so; "at first all was fine, now they beat me" puts the
+    ("2019 e ... atke rakhsilo, pore uddhar korse. ekhon valo achi"). Round 9: none of the
+    2,370 labelled danger messages reads so; "at first all was fine, now they beat me" puts the
     calm sign first."""
     calm = [h for h in hits if h.cue.category == CALM and not h.negated]
     # A danger word inside a calm one (মৃত্যু in মৃত্যুবার্ষিকী, a death anniversary) is the calm one.
