@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from nlu.normalise import fold_digits
 from nlu.safety.features import Token, key_of
 from nlu.safety.labels import DANGER
 
@@ -58,9 +59,8 @@ def laughs(text: str) -> bool:
     return any(ch in LAUGHING for ch in text)
 
 
-# A year before this one, in either script: "2019 e madam atke rakhsilo" tells of the past.
-_YEAR = re.compile(r"(?<![\d০-৯])((?:19|20|১৯|২০)[\d০-৯]{2})(?![\d০-৯])")
-_BN_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+# A year before this one (digits of either script, folded first): "2019 e madam atke rakhsilo".
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _LAST_YEAR = re.compile(r"\blast year\b|\bgo?t[oa]? bo[cs]h?[oa]r\b|গত বছর|\bager bo[cs]h?[oa]r\b|আগের বছর",
                         re.IGNORECASE)
 
@@ -69,7 +69,7 @@ def past_year(text: str, this_year: int | None = None) -> bool:
     """Does the message name a year before this one (from 1980), or "last year"?"""
     now = this_year or date.today().year
     return bool(_LAST_YEAR.search(text)) or any(
-        1980 <= int(m.group(1).translate(_BN_DIGITS)) < now for m in _YEAR.finditer(text))
+        1980 <= int(m.group(1)) < now for m in _YEAR.finditer(fold_digits(text)))
 
 
 def over(text: str, hits: list[Hit], words: int) -> bool:
@@ -78,13 +78,15 @@ def over(text: str, hits: list[Hit], words: int) -> bool:
     2,370 labelled danger messages reads so; "at first all was fine, now they beat me" puts the
     calm sign first."""
     calm = [h for h in hits if h.cue.category == CALM and not h.negated]
+    if not calm:  # most messages: no look at the text
+        return False
     # A danger word inside a calm one (মৃত্যু in মৃত্যুবার্ষিকী, a death anniversary) is the calm one.
     danger = [h.end for h in hits if h.cue.category in DANGER and not h.negated
               and not any(c.start <= h.start and h.end <= c.end for c in calm)]
     # With no danger word (the model reads "was kept by the company"), the calm sign must close
     # the story: in its second half.
     last = max(danger, default=words // 2)
-    return bool(calm) and max(c.start for c in calm) >= last and past_year(text)
+    return max(c.start for c in calm) >= last and past_year(text)
 
 
 def load(path: Path) -> CueIndex:
