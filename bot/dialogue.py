@@ -94,9 +94,11 @@ def _route(ctx: _Ctx, text: str, target: str | None, in_flow: bool) -> Turn:
         return ctx.delete(lowered in YES_WORDS)
     if check.level == "unsure":  # unclear signs: ask rather than guess...
         topic = ctx.res.library.topic_for_intent(_confident_intent(parse) or "")
-        if topic in safety.SAFETY_TOPICS and topic != "self_harm":
+        if topic in safety.SAFETY_TOPICS and topic != "self_harm" and not check.not_now:
             # ...unless they asked clearly about one of the safety pages, which answer with
-            # the emergency numbers and CALL anyway ("a dalal will take me to Italy by boat").
+            # the emergency numbers and CALL anyway ("a dalal will take me to Italy by boat"),
+            # and the reading is not of a joke, the news or the past (a page would take it as
+            # theirs: condolences for a phone that "died").
             return ctx.topic(topic)
         return safety.ask(ctx, check)
     if in_flow:

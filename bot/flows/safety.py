@@ -71,8 +71,9 @@ def promise(ctx: Context, district: str | None) -> OutboundMessage:
 def ask(ctx: Context, check: Assessment) -> Turn:
     """Signs of danger, but not clear ones: ask, with the numbers at hand in case. A family
     that may be writing about a death is not asked whether they are safe: they get the page,
-    whose CALL brings a person."""
-    if check.category == "death_abroad":
+    whose CALL brings a person; not when the death is a phone's, a stranger's on the news, or
+    long past (`check.not_now`): condolences would be absurd there."""
+    if check.category == "death_abroad" and not check.not_now:
         return ctx.topic(page_for(ctx, "death_abroad"))
     yes = ctx.res._(ctx.lang, N_("Yes, I am safe"))
     no = ctx.res._(ctx.lang, N_("No, I need help"))

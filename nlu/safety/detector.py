@@ -37,6 +37,11 @@ class Signals:
         """Said in jest, of a story, of a thing, or of the past: asked about, never urgent."""
         return self.joking or self.over
 
+    @property
+    def why_not_now(self) -> tuple[str, ...]:
+        """The reason an Assessment carries for it."""
+        return ("joke",) if self.joking else ("over",) if self.over else ()
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -48,6 +53,12 @@ class Assessment:
     @property
     def urgent(self) -> bool:
         return self.level == "danger"
+
+    @property
+    def not_now(self) -> bool:
+        """Read as a joke, a story, a thing or the past: the person is asked "Are you safe?",
+        never handed a page that takes a danger or a death as theirs."""
+        return "joke" in self.reasons or "over" in self.reasons
 
 
 NONE = Assessment("none", None, 0.0)
@@ -117,8 +128,7 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         # "boss will beat me if I am late again hahaha": said as a joke, and most such messages
         # are; a person who laughs off real danger is asked "are you safe?", and "no" is danger.
         # Likewise a phone that "died", news of strangers, and a danger told as long over.
-        return Assessment("unsure", s.strong or s.category, s.danger,
-                          ("model", "joke" if s.joking else "over"))
+        return Assessment("unsure", s.strong or s.category, s.danger, ("model", *s.why_not_now))
     if s.danger >= t.danger:
         # A strong cue too is said, so that the questionnaire never doubts this reading.
         cue = ("cue",) if s.strong and s.question < 0.5 else ()
@@ -134,7 +144,7 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         if (s.danger < t.unsure and s.words > SHORT) or s.not_now:
             # The model reads the whole message as ordinary ("the traffic here is torture"):
             # a strong word used as a figure of speech. Asked, never ignored.
-            return Assessment("unsure", s.strong, s.danger, ("cue",))
+            return Assessment("unsure", s.strong, s.danger, ("cue", *s.why_not_now))
         return Assessment("danger", s.strong, s.danger, ("cue",))
     if s.danger >= t.unsure:
         return Assessment("unsure", s.category, s.danger, ("model",))

@@ -240,3 +240,19 @@ def test_a_family_reporting_a_death_gets_the_death_page_and_a_person(res: Resour
     turn = chat.say("my brother died in Saudi last night, how do we bring the body home")
     assert urgent(turn) is not None and turn.state.topic == "death_abroad"
     assert "35,000" in text(turn) and "Are you safe" not in text(turn)
+
+
+@pytest.mark.parametrize("message", [
+    "amar phone ta mara gese, notun number theke dicchi",  # a phone "died"
+    "khobor e dekhlam kothao plane crash hoise, onek manush mara gese. allah reham korun",
+])
+def test_a_phone_or_the_news_gets_no_condolences(res: Resources, nlu_model: Any,
+                                                  message: str) -> None:
+    # Death words about a thing or strangers on the news: asked "Are you safe?" (numbers in
+    # the question), never the death page that takes the death as the family's own.
+    chat = Chat(res, nlu_model, "telegram")
+    chat.state.lang = "en"
+    turn = chat.say(message)
+    assert urgent(turn) is None
+    assert turn.state.topic != "death_abroad" and "35,000" not in text(turn)
+    assert turn.state.awaiting == "safe_check"
