@@ -43,8 +43,16 @@ FICTION = "fiction"
 # A figure of speech about a thing, not a person ("amar phone ta mara gese", "this heat is killing
 # me"): treated like a joke. Round 9: none of the 2,370 labelled danger messages has one.
 FIGURE = "figure"
-SIGNS = (CALM, JOKE, FICTION, FIGURE)  # categories that are not dangers
-NOT_SERIOUS = (JOKE, FICTION, FIGURE)
+# Round 10 (none of the 2,370 labelled danger messages has one of these):
+# An everyday thing told in danger's words ("machta kaite felse", a fish was cut; "agami
+# marche", next March; "HSC exam e mara jabo"). It excuses its own clause only: "HSC pass kore
+# saudi aslam, ekhon malik passport rekhe dise" is danger (nlu/safety/detector.py).
+EVERYDAY = "everyday"
+# An old person's natural death ("boyosh hoyechilo", "shantite mara gesen", a kulkhani): it
+# excuses a death, nothing else.
+NATURAL_DEATH = "natural_death"
+SIGNS = (CALM, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH)  # categories that are not dangers
+NOT_SERIOUS = (JOKE, FICTION, FIGURE)  # these excuse the whole message
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger
 # (round 7, docs/safety.md). Not 🔥: a fire in a camp is real.

@@ -29,7 +29,10 @@ class Signals:
     question: float
     strong: str | None  # category of a strong cue that is not negated
     words: int = 0
-    joking: bool = False  # a sign of a joke or a story ("haha", "natok", "match"), not negated
+    # A sign of a joke, a story, a thing, an everyday chore or an old man's natural death
+    # ("haha", "natok", "phone ta mara gese", "machta kaita", "boyosh hoyechilo"), not negated
+    # and reaching the danger (nlu/safety/cues.py).
+    joking: bool = False
     over: bool = False  # told as over: a past year, and a calm sign after the danger (round 9)
 
     @property
@@ -106,9 +109,33 @@ class DangerDetector:
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
         joking = cue_lib.laughs(text) or any(h.cue.category in cue_lib.NOT_SERIOUS
                                              and not h.negated for h in hits)
+        signs = {h.cue.category for h in hits if not h.negated}
+        if not joking and cue_lib.NATURAL_DEATH in signs:
+            joking = category == "death_abroad"  # an old man's death in peace, nothing else
+        if not joking and cue_lib.EVERYDAY in signs:
+            joking = self._rest(toks, spans, hits) < self.thresholds.danger
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), joking,
                        cue_lib.over(text, hits, len(toks)))
+
+    def _rest(self, toks: list[features.Token], spans: list[tuple[int, int]],
+              hits: list[cue_lib.Hit]) -> float:
+        """The danger of the clauses without an everyday sign: the fish that was cut excuses
+        its own clause, not "ekhon malik passport rekhe dise" after it."""
+        signs = [h for h in hits if h.cue.category == cue_lib.EVERYDAY and not h.negated]
+        rest = 0.0
+        for start, end in spans:
+            if any(h.start < end and start < h.end for h in signs):
+                continue
+            inside = [h for h in hits if h.start >= start and h.end <= end]
+            if not any(h.cue.category in DANGER and not h.negated for h in inside):
+                # A danger word of its own, or the clause is still about the chore ("ammare
+                # bolo pitha banaiya rakhte", keep the cakes, read as confinement: round 10).
+                continue
+            probs = probabilities(self.model, features.extract(toks[start:end],
+                                                               cue_features(inside)))
+            rest = max(rest, danger_of(probs))
+        return rest
 
     def assess(self, text: str, parse: dict[str, Any] | None = None) -> Assessment:
         """The level of danger in one message; `parse` is the intent classifier's reading."""

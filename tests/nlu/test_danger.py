@@ -208,3 +208,39 @@ def test_news_of_strangers_is_asked_about_not_raised(detector: safety.DangerDete
     # The same death told as one's own is a death.
     own = "amar bhai saudi te plane crash e mara gese, lash kivabe anbo"
     assert detector.assess(own).level == "danger"
+
+
+@pytest.mark.parametrize("message", [
+    "kal qurbani dilam, goru jobai korte 3 jon lagse, mangsho bhag kore dilam",
+    "HSC exam kal, physics e mara jabo 😭",
+    "agami marche dubai jabo inshallah, visa ki ki lagbe",
+])
+def test_an_everyday_chore_or_date_is_not_an_urgent_case(detector: safety.DangerDetector,
+                                                         message: str) -> None:
+    assert detector.assess(message).level != "danger"
+
+
+@pytest.mark.parametrize("message", [
+    # The chore's clause is excused; the danger in the next clause is not.
+    "HSC pass kore saudi aslam, ekhon malik passport rekhe dise, beton dey na 6 mash",
+    "amar meye exam er kotha bole chuti chaisilo, madam tare mereche, ekhon ghore atke rakhse",
+    # A food alone is no sign: the thing and what is done to it.
+    "madam murgi katar boti diye amar hat kete dise, rokto thamche na",
+    "tore jobai kore felbo bolse dalal, amar bhai ke atke rakhse libya te",
+])
+def test_an_everyday_sign_excuses_its_own_clause_only(detector: safety.DangerDetector,
+                                                      message: str) -> None:
+    said = detector.signals(message)
+    assert not said.not_now, said
+    assert detector.assess(message).level == "danger"
+
+
+def test_an_old_persons_death_in_peace_is_asked_about_not_raised(
+        detector: safety.DangerDetector) -> None:
+    home = "আমার দাদি কাল রাতে বাড়িতে মারা গেছেন, বয়স হইছিল ৯৫, দোয়া করবেন"
+    assert detector.signals(home).not_now
+    assert detector.assess(home).level == "unsure"  # asked "are you safe?", never ignored
+    # It excuses a death only: a beating told beside it is raised.
+    beaten = ("dadi boyosh hoyechilo, shantite mara gesen. kintu saudi te amar bhai ke malik "
+              "roj mare, khabar dey na")
+    assert detector.assess(beaten).level == "danger"
