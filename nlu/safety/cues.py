@@ -48,9 +48,11 @@ FIGURE = "figure"
 # marche", next March; "HSC exam e mara jabo"). It excuses its own clause only: "HSC pass kore
 # saudi aslam, ekhon malik passport rekhe dise" is danger (nlu/safety/detector.py).
 EVERYDAY = "everyday"
-# An old person's natural death ("boyosh hoyechilo", "shantite mara gesen", a kulkhani): it
-# excuses a death, nothing else.
+# An old person's natural death ("boyosh hoyechilo", "shantite mara gesen", a kulkhani) or a
+# farm animal's ("chagolta mara gelo"): it excuses a death, an illness or a disappearance,
+# nothing else.
 NATURAL_DEATH = "natural_death"
+NATURAL = ("death_abroad", "medical_emergency", "missing_detained")
 SIGNS = (CALM, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH)  # categories that are not dangers
 NOT_SERIOUS = (JOKE, FICTION, FIGURE)  # these excuse the whole message
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops

@@ -34,6 +34,7 @@ class Signals:
     # and reaching the danger (nlu/safety/cues.py).
     joking: bool = False
     over: bool = False  # told as over: a past year, and a calm sign after the danger (round 9)
+    harm_cue: bool = False  # a self-harm cue, weak or strong, not negated (round 10)
 
     @property
     def not_now(self) -> bool:
@@ -111,12 +112,13 @@ class DangerDetector:
                                              and not h.negated for h in hits)
         signs = {h.cue.category for h in hits if not h.negated}
         if not joking and cue_lib.NATURAL_DEATH in signs:
-            joking = category == "death_abroad"  # an old man's death in peace, nothing else
+            joking = category in cue_lib.NATURAL  # a death in peace, not a beating beside it
         if not joking and cue_lib.EVERYDAY in signs:
             joking = self._rest(toks, spans, hits) < self.thresholds.danger
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), joking,
-                       cue_lib.over(text, hits, len(toks)))
+                       cue_lib.over(text, hits, len(toks)),
+                       any(h.cue.category == "self_harm" and not h.negated for h in hits))
 
     def _rest(self, toks: list[features.Token], spans: list[tuple[int, int]],
               hits: list[cue_lib.Hit]) -> float:
@@ -175,6 +177,10 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         return Assessment("danger", s.strong, s.danger, ("cue",))
     if s.danger >= t.unsure:
         return Assessment("unsure", s.category, s.danger, ("model",))
+    if s.harm_cue and s.question < 0.5 and not s.not_now:
+        # "TIRED OF LIVING. BYE": too short for the model to be sure, but a goodbye or a plan in
+        # so many words is never let pass unasked (round 10, the round-9 sealed set).
+        return Assessment("unsure", "self_harm", s.danger, ("cue",))
     if second and s.question < 0.5:
         category = DANGER_INTENTS[str(name)] or s.category
         return Assessment("unsure", category, s.danger, ("intent",))

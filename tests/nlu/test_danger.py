@@ -244,3 +244,10 @@ def test_an_old_persons_death_in_peace_is_asked_about_not_raised(
     beaten = ("dadi boyosh hoyechilo, shantite mara gesen. kintu saudi te amar bhai ke malik "
               "roj mare, khabar dey na")
     assert detector.assess(beaten).level == "danger"
+
+
+@pytest.mark.parametrize("message", ["TIRED OF LIVING. BYE", "ফোনটা আর খুলব না। মাকে দেখে রেখো"])
+def test_a_short_goodbye_is_never_let_pass_unasked(detector: safety.DangerDetector,
+                                                   message: str) -> None:
+    check = detector.assess(message)
+    assert check.level in ("unsure", "danger") and check.category == "self_harm", check
