@@ -68,13 +68,19 @@ async def open_ticket_and_free_reference(
     taken, and the turn (an urgent case among them) would fail on the unique key."""
     while True:
         candidate = generate()
-        taken = Ticket.reference == candidate
-        mine = and_(Ticket.contact_id == contact_id, Ticket.status.in_(OPEN_STATUSES))
-        rows = list(await session.scalars(
-            select(Ticket).where(or_(mine, taken) if contact_id is not None else taken)
-            .order_by(Ticket.id.desc())))
+        statement = _MINE_OR_TAKEN if contact_id is not None else _TAKEN
+        rows = list(await session.scalars(statement, {"contact": contact_id,
+                                                      "reference": candidate}))
         if all(row.reference != candidate for row in rows):
             return (rows[0] if rows else None), candidate
+
+
+# Built once, like _ROUTING: every turn asks.
+_TAKEN = select(Ticket).where(Ticket.reference == bindparam("reference")) \
+    .order_by(Ticket.id.desc())
+_MINE_OR_TAKEN = select(Ticket).where(or_(
+    and_(Ticket.contact_id == bindparam("contact"), Ticket.status.in_(OPEN_STATUSES)),
+    Ticket.reference == bindparam("reference"))).order_by(Ticket.id.desc())
 
 
 def record(session: AsyncSession, ticket: Ticket, kind: str, *, actor: StaffUser | None = None,
