@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,16 +45,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def requests_file(path: Path, base: str, count: int) -> None:
-    """`count` distinct webhooks: a new sender and message id each, signed as Twilio signs."""
+def signed_forms(base: str, count: int, *, offset: int = 0, tag: str = "bench",
+                 sender: str = "+88017") -> Iterator[tuple[str, str]]:
+    """`count` distinct webhooks as (signature, urlencoded body): a new sender and message id
+    each, signed over `base` as Twilio signs."""
     validator = RequestValidator(TOKEN)
+    for n in range(offset, offset + count):
+        form = {"MessageSid": f"SM{tag}{n:012d}", "AccountSid": "AC" + "0" * 32,
+                "From": f"{sender}{n:08d}", "To": "+15005550006",
+                "Body": TEXTS[n % len(TEXTS)], "NumMedia": "0"}
+        yield validator.compute_signature(base + "/webhooks/twilio/sms", form), urlencode(form)
+
+
+def requests_file(path: Path, base: str, count: int) -> None:
+    """The webhooks wrk's script replays, one `signature<TAB>body` a line."""
     with path.open("w") as out:
-        for n in range(count):
-            form = {"MessageSid": f"SMbench{n:012d}", "AccountSid": "AC" + "0" * 32,
-                    "From": f"+88017{n:08d}", "To": "+15005550006",
-                    "Body": TEXTS[n % len(TEXTS)], "NumMedia": "0"}
-            signature = validator.compute_signature(base + "/webhooks/twilio/sms", form)
-            out.write(f"{signature}\t{urlencode(form)}\n")
+        for signature, body in signed_forms(base, count):
+            out.write(f"{signature}\t{body}\n")
 
 
 def _sql(database_url: str, *statements: str) -> list[Any]:

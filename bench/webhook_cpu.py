@@ -22,27 +22,16 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlencode
-
-from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.webhook_bench import TEXTS, TOKEN, fresh  # noqa: E402
+from bench.webhook_bench import TOKEN, fresh, signed_forms  # noqa: E402
 
 BASE = "http://bench.invalid"  # the URL the signature is computed over
 
 
 def forms(count: int, offset: int) -> list[tuple[str, str]]:
-    validator = RequestValidator(TOKEN)
-    out = []
-    for n in range(offset, offset + count):
-        form = {"MessageSid": f"SMcpu{n:012d}", "AccountSid": "AC" + "0" * 32,
-                "From": f"+88018{n:08d}", "To": "+15005550006",
-                "Body": TEXTS[n % len(TEXTS)], "NumMedia": "0"}
-        out.append((validator.compute_signature(BASE + "/webhooks/twilio/sms", form),
-                    urlencode(form)))
-    return out
+    return list(signed_forms(BASE, count, offset=offset, tag="cpu", sender="+88018"))
 
 
 def cpu() -> float:

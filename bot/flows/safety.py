@@ -68,6 +68,17 @@ def promise(ctx: Context, district: str | None) -> OutboundMessage:
     return message
 
 
+# A goodbye or a plan the model could not be sure of ("TIRED OF LIVING. BYE") is taken
+# seriously and named, as safe-messaging guidance says (shared facts 7.3), never brushed off
+# with a bare yes/no.
+ASK_SELF_HARM = N_("Thank you for writing to me. I take what you wrote seriously, and you are "
+                   "not alone. Are you safe right now? Reply 1 or 2. If you are thinking of "
+                   "ending your life or are in danger, call {emergency} (in Bangladesh) or "
+                   "Probash Bondhu {probash_bondhu_abroad} (from abroad).")
+ASK_SAFE = N_("Are you safe right now? Reply 1 or 2. If you are in danger, call {emergency} (in "
+              "Bangladesh) or Probash Bondhu {probash_bondhu_abroad} (from abroad).")
+
+
 def ask(ctx: Context, check: Assessment) -> Turn:
     """Signs of danger, but not clear ones: ask, with the numbers at hand in case. A family
     that may be writing about a death is not asked whether they are safe: they get the page,
@@ -77,19 +88,7 @@ def ask(ctx: Context, check: Assessment) -> Turn:
         return ctx.topic(page_for(ctx, "death_abroad"))
     yes = ctx.res._(ctx.lang, N_("Yes, I am safe"))
     no = ctx.res._(ctx.lang, N_("No, I need help"))
-    if check.category == "self_harm":
-        # A goodbye or a plan the model could not be sure of ("TIRED OF LIVING. BYE"): taken
-        # seriously and named, as safe-messaging guidance says (shared facts 7.3), never
-        # brushed off with a bare yes/no.
-        question = ctx.say(N_("Thank you for writing to me. I take what you wrote seriously, and "
-                              "you are not alone. Are you safe right now? Reply 1 or 2. If you "
-                              "are thinking of ending your life or are in danger, call "
-                              "{emergency} (in Bangladesh) or Probash Bondhu "
-                              "{probash_bondhu_abroad} (from abroad)."))
-    else:
-        question = ctx.say(N_("Are you safe right now? Reply 1 or 2. If you are in danger, call "
-                              "{emergency} (in Bangladesh) or Probash Bondhu "
-                              "{probash_bondhu_abroad} (from abroad)."))
+    question = ctx.say(ASK_SELF_HARM if check.category == "self_harm" else ASK_SAFE)
     lines = [question.text, localise_digits(f"1. {yes}", ctx.lang),
              localise_digits(f"2. {no}", ctx.lang)]
     buttons = () if ctx.plain else (Button(yes, SAFE), Button(no, UNSAFE))
