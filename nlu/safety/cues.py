@@ -35,6 +35,9 @@ MIN_PREFIX = 4  # characters of phonetic key a one-word stem needs
 # Not a danger: signs that a frightening word is a joke, a memory or over ("haha", "he is ok
 # now", "10 bosor age"). Only a feature the model weighs; never strong, never an alarm.
 CALM = "calm"
+# Over and well now ("nothing serious", "karo kichu hoy nai"): a calm sign that closes a story
+# with no past year named (round 11).
+RESOLVED = "resolved"
 # A joke ("haha", "moja kore"): a kind of calm that also turns an urgent reading into a question.
 JOKE = "joke"
 # A story on a screen or a field ("natok", "movie", "cricket match"): the villain locks the
@@ -53,7 +56,7 @@ EVERYDAY = "everyday"
 # nothing else.
 NATURAL_DEATH = "natural_death"
 NATURAL = ("death_abroad", "medical_emergency", "missing_detained")
-SIGNS = (CALM, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH)  # categories that are not dangers
+SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH)  # categories that are not dangers
 NOT_SERIOUS = (JOKE, FICTION, FIGURE)  # these excuse the whole message
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger
@@ -82,12 +85,13 @@ def past_year(text: str, this_year: int | None = None) -> bool:
         1980 <= int(m.group(1)) < now for m in _YEAR.finditer(fold_digits(text)))
 
 
-def over(text: str, hits: list[Hit], words: int) -> bool:
-    """Is the danger told as over? A past year, and a calm sign after the last danger word
-    ("2019 e ... atke rakhsilo, pore uddhar korse. ekhon valo achi"). Round 9: none of the
-    2,370 labelled danger messages reads so; "at first all was fine, now they beat me" puts the
-    calm sign first."""
-    calm = [h for h in hits if h.cue.category == CALM and not h.negated]
+def over(text: str, hits: list[Hit], words: int, *, resolved: bool = True) -> bool:
+    """Is the danger told as over? A calm sign after the last danger word, and a past year
+    ("2019 e ... atke rakhsilo, pore uddhar korse. ekhon valo achi") or, when `resolved`, a sign
+    that all is well now ("a CNG hit his rickshaw... doctor said nothing serious"). Round 9:
+    none of the 2,370 labelled danger messages reads so; "at first all was fine, now they beat
+    me" puts the calm sign first."""
+    calm = [h for h in hits if h.cue.category in (CALM, RESOLVED) and not h.negated]
     if not calm:  # most messages: no look at the text
         return False
     # A danger word inside a calm one (মৃত্যু in মৃত্যুবার্ষিকী, a death anniversary) is the calm one.
@@ -96,7 +100,9 @@ def over(text: str, hits: list[Hit], words: int) -> bool:
     # With no danger word (the model reads "was kept by the company"), the calm sign must close
     # the story: in its second half.
     last = max(danger, default=words // 2)
-    return max(c.start for c in calm) >= last and past_year(text)
+    closing = [c for c in calm if c.start >= last]
+    return bool(closing) and (
+        (resolved and any(c.cue.category == RESOLVED for c in closing)) or past_year(text))
 
 
 def load(path: Path) -> CueIndex:

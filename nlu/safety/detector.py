@@ -117,7 +117,7 @@ class DangerDetector:
             joking = self._rest(toks, spans, hits) < self.thresholds.danger
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), joking,
-                       cue_lib.over(text, hits, len(toks)),
+                       cue_lib.over(text, hits, len(toks), resolved=category != "self_harm"),
                        any(h.cue.category == "self_harm" and not h.negated for h in hits))
 
     def _rest(self, toks: list[features.Token], spans: list[tuple[int, int]],

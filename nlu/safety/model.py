@@ -43,7 +43,9 @@ def cue_features(hits: list[cue_lib.Hit]) -> list[str]:
     out = []
     for hit in hits:
         tag = "neg" if hit.negated else ("strong" if hit.cue.strong else "weak")
-        out.append(f"s:{hit.cue.category}:{tag}")
+        # A "well now" sign is a calm one to the model; only `over` tells them apart.
+        category = cue_lib.CALM if hit.cue.category == cue_lib.RESOLVED else hit.cue.category
+        out.append(f"s:{category}:{tag}")
         if hit.cue.category not in cue_lib.SIGNS:
             out.append(f"s:any:{tag}")
     return out

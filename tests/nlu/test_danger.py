@@ -185,11 +185,57 @@ def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.Danger
             "ekhon manikganj e valo achi")
     assert detector.signals(over).over
     assert detector.assess(over).level == "unsure"  # asked "are you safe?", never ignored
-    # No year, or the calm sign before the danger ("at first all was fine, now..."): danger.
-    assert not detector.signals(over.replace("2019 e ", "")).over
+    # With no year, a calm sign that is not "well now" does not close it; nor does a calm sign
+    # before the danger ("at first all was fine, now..."): danger.
+    rescued = over.replace("2019 e ", "").replace("valo achi", "thaki")
+    assert not detector.signals(rescued).over
     now = "2019 te saudi ashsi, prothom sob thik chilo. ekhon malik amake ghore atke rakhse"
     assert not detector.signals(now).over
     assert detector.assess(now).level == "danger"
+
+
+@pytest.mark.parametrize("message", [
+    "Dear sir, my father had a small accident last week, a CNG hit his rickshaw. He got four "
+    "stitches and stayed one night in hospital. Now he is home, doctor said nothing serious",
+    "gotokal site e amar bhai scaffold theke pore gechilo, hospital e nise, doctor bolse "
+    "nothing serious",
+    "amake madam ek mash ghore atke rakhsilo, pore embassy theke uddhar korse. ekhon valo achi",
+])
+def test_a_danger_that_ends_well_now_is_asked_about_not_raised(
+        detector: safety.DangerDetector, message: str) -> None:
+    said = detector.signals(message)
+    assert said.over, said
+    assert detector.assess(message).level == "unsure"  # asked "are you safe?", never ignored
+
+
+@pytest.mark.parametrize("message", [
+    # "Well now" told first, then the danger: the story does not end well.
+    "prothom mash e sob thik chilo, alhamdulillah. ekhon malik amake ghore atke rakhse",
+    # A goodbye that says "don't worry, I am fine" is a goodbye: never excused for self-harm.
+    "ar bachte chai na, ghumer oshud jomaisi. ami valo achi, amar jonno chinta koiro na",
+])
+def test_well_now_before_the_danger_or_after_a_goodbye_is_danger(
+        detector: safety.DangerDetector, message: str) -> None:
+    assert not detector.signals(message).over
+    assert detector.assess(message).level == "danger"
+
+
+def test_thoughts_of_ending_ones_life_are_urgent_however_inflected(
+        detector: safety.DangerDetector) -> None:
+    message = ("hi. i keep thinking about ending my life since the company let me go, the "
+               "thoughts are stronger every night")
+    check = detector.assess(message)
+    assert check.level == "danger" and check.category == "self_harm", check
+
+
+@pytest.mark.parametrize("message", [
+    "kal dubai jacchi, sobai mafi kore dio, doa koiro",
+    "কাল সৌদি যাচ্ছি, সবাই মাফ করে দিও, দোয়া করো",
+    "leaving for Qatar tomorrow morning, forgive me if I hurt anyone, pray for me",
+])
+def test_a_migrants_farewell_before_the_flight_is_not_an_urgent_case(
+        detector: safety.DangerDetector, message: str) -> None:
+    assert detector.assess(message).level != "danger"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
