@@ -56,7 +56,8 @@ EVERYDAY = "everyday"
 # nothing else.
 NATURAL_DEATH = "natural_death"
 NATURAL = ("death_abroad", "medical_emergency", "missing_detained")
-SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH)  # categories that are not dangers
+# Categories that are not dangers.
+SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH)
 NOT_SERIOUS = (JOKE, FICTION, FIGURE)  # these excuse the whole message
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger

@@ -37,6 +37,9 @@ def test_danger_in_all_three_varieties(detector: safety.DangerDetector, message:
     "2024 marche deshe ashchi", "dying to go to Dubai for work", "I'm dead tired after the shift",
     "bangladesh cricket team aj mair khaise", "traffic e atke gelam, pore kotha boli",
     "passport renew korte koto din lage", "keu amake marche na, shudhu janar jonno",
+    # A migrant's farewell before the flight (round 11).
+    "kal dubai jacchi, sobai mafi kore dio, doa koiro", "কাল সৌদি যাচ্ছি, সবাই মাফ করে দিও, দোয়া করো",
+    "leaving for Qatar tomorrow morning, forgive me if I hurt anyone, pray for me",
 ])
 def test_look_alikes_raise_no_alarm(detector: safety.DangerDetector, message: str) -> None:
     assert detector.assess(message).level != "danger"
@@ -149,8 +152,11 @@ def test_a_reading_of_self_harm_is_urgent_in_the_band_others_are_asked() -> None
 @pytest.mark.parametrize("message", [
     "আমি ঠিক করছি সুইসাইড করব, আর পারি না",  # the loanword in Bangla script
     "ami suiside korbo, ar kono rasta nai",
+    # An inflection the stems once missed: it was read as distress (round 11).
+    "hi. i keep thinking about ending my life since the company let me go, the thoughts are "
+    "stronger every night",
 ])
-def test_suicide_in_bangla_script_and_banglish_spellings(detector: safety.DangerDetector,
+def test_self_harm_in_either_script_however_spelt_or_inflected(detector: safety.DangerDetector,
                                                          message: str) -> None:
     check = detector.assess(message)
     assert check.level == "danger" and check.category == "self_harm", check
@@ -218,24 +224,6 @@ def test_well_now_before_the_danger_or_after_a_goodbye_is_danger(
         detector: safety.DangerDetector, message: str) -> None:
     assert not detector.signals(message).over
     assert detector.assess(message).level == "danger"
-
-
-def test_thoughts_of_ending_ones_life_are_urgent_however_inflected(
-        detector: safety.DangerDetector) -> None:
-    message = ("hi. i keep thinking about ending my life since the company let me go, the "
-               "thoughts are stronger every night")
-    check = detector.assess(message)
-    assert check.level == "danger" and check.category == "self_harm", check
-
-
-@pytest.mark.parametrize("message", [
-    "kal dubai jacchi, sobai mafi kore dio, doa koiro",
-    "কাল সৌদি যাচ্ছি, সবাই মাফ করে দিও, দোয়া করো",
-    "leaving for Qatar tomorrow morning, forgive me if I hurt anyone, pray for me",
-])
-def test_a_migrants_farewell_before_the_flight_is_not_an_urgent_case(
-        detector: safety.DangerDetector, message: str) -> None:
-    assert detector.assess(message).level != "danger"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
