@@ -156,8 +156,8 @@ def test_a_reading_of_self_harm_is_urgent_in_the_band_others_are_asked() -> None
     "hi. i keep thinking about ending my life since the company let me go, the thoughts are "
     "stronger every night",
 ])
-def test_self_harm_in_either_script_however_spelt_or_inflected(detector: safety.DangerDetector,
-                                                         message: str) -> None:
+def test_self_harm_in_either_script_however_spelt_or_inflected(
+        detector: safety.DangerDetector, message: str) -> None:
     check = detector.assess(message)
     assert check.level == "danger" and check.category == "self_harm", check
 
