@@ -35,6 +35,7 @@ class Signals:
     joking: bool = False
     over: bool = False  # told as over: a past year, and a calm sign after the danger (round 9)
     harm_cue: bool = False  # a self-harm cue, weak or strong, not negated (round 10)
+    cued: bool = False  # a danger cue, weak or strong, not negated, anywhere (round 12)
 
     @property
     def not_now(self) -> bool:
@@ -118,7 +119,8 @@ class DangerDetector:
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), joking,
                        cue_lib.over(text, hits, len(toks), resolved=category != "self_harm"),
-                       any(h.cue.category == "self_harm" and not h.negated for h in hits))
+                       any(h.cue.category == "self_harm" and not h.negated for h in hits),
+                       any(h.cue.category in DANGER and not h.negated for h in hits))
 
     def _rest(self, toks: list[features.Token], spans: list[tuple[int, int]],
               hits: list[cue_lib.Hit]) -> float:
@@ -158,7 +160,12 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         # are; a person who laughs off real danger is asked "are you safe?", and "no" is danger.
         # Likewise a phone that "died", news of strangers, and a danger told as long over.
         return Assessment("unsure", s.strong or s.category, s.danger, ("model", *s.why_not_now))
-    if s.danger >= t.danger:
+    # Not one word of danger in the message, weak or strong: the model's reading alone
+    # ("wedding in march, the kafeel gave leave", "Goodbye Riyadh!") must be surer than one a
+    # danger word stands behind before it makes an urgent case; below `bare` it asks, and a
+    # reading of self-harm still goes the self-harm way below (round 12).
+    bare = not s.cued and t.bare is not None and s.danger < t.bare
+    if s.danger >= t.danger and not bare:
         # A strong cue too is said, so that the questionnaire never doubts this reading.
         cue = ("cue",) if s.strong and s.question < 0.5 else ()
         return Assessment("danger", s.category, s.danger, ("model", *cue))

@@ -26,11 +26,12 @@ class Thresholds:
     unsure: float
     distress: float
     harm: float | None = None
+    bare: float | None = None  # urgent without any danger word only from here (None: `danger`)
 
     def as_dict(self) -> dict[str, float | None]:
         """Plain data for the artifact."""
         return {"danger": self.danger, "unsure": self.unsure, "distress": self.distress,
-                "harm": self.harm}
+                "harm": self.harm, "bare": self.bare}
 
 
 def featurise(text: str, cues: cue_lib.CueIndex) -> list[str]:

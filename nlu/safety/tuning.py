@@ -21,6 +21,13 @@ DISTRESS_RECALL = 0.95
 # lower thresholds (0.50, ask 0.34) and fresh look-alikes crossed them (docs/safety.md, round 7).
 ALARM_BUDGET = 0.02
 ASK_BUDGET = 0.04
+# A reading with not one danger word in the message is urgent only this far above the danger
+# threshold (below it, the person is asked "Are you safe?"). Not tuned out of fold: there, on our
+# own look-alikes, half the danger examples carry no cue and the margin costs recall for little;
+# on the twelve development sets by fresh writers, 0.04 made 6 fewer false alarms on look-alikes
+# and questions ("Goodbye Riyadh!", "wedding in march ... my kafeel") and missed no danger more
+# (docs/safety.md, round 12).
+BARE_MARGIN = 0.04
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
@@ -66,4 +73,5 @@ def tune(signals: list[Signals], labels: list[str]) -> Thresholds:
     dist = max((g for g in GRID if rate(Thresholds(high, low, g, harm),
                                         ("distress", "danger", "unsure"), distress)
                 >= DISTRESS_RECALL), default=float(GRID[0]))
-    return Thresholds(float(high), float(low), float(dist), harm)
+    return Thresholds(float(high), float(low), float(dist), harm,
+                      round(min(high + BARE_MARGIN, float(GRID[-1])), 2))

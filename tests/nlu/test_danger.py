@@ -149,6 +149,30 @@ def test_a_reading_of_self_harm_is_urgent_in_the_band_others_are_asked() -> None
     assert decide(harm, Thresholds(0.6, 0.45, 0.1)).level == "unsure"  # no harm threshold
 
 
+def test_a_reading_with_no_danger_word_must_be_surer_to_be_urgent() -> None:
+    from nlu.safety.detector import Signals, decide
+    from nlu.safety.model import Thresholds
+
+    t = Thresholds(0.54, 0.49, 0.1, harm=0.49, bare=0.58)
+    # "my sister's wedding in march, how do I ask my kafeel for leave": no word of danger.
+    assert decide(Signals(0.56, "passport_forced_labour", 0.0, 0.0, None, words=20),
+                  t).level == "unsure"
+    # The same reading behind a danger word, or sure enough without one, is urgent.
+    assert decide(Signals(0.56, "passport_forced_labour", 0.0, 0.0, None, words=20, cued=True),
+                  t).level == "danger"
+    assert decide(Signals(0.6, "passport_forced_labour", 0.0, 0.0, None, words=20),
+                  t).level == "danger"
+    # A reading of self-harm still goes the self-harm way: a goodbye rarely names a danger.
+    assert decide(Signals(0.56, "self_harm", 0.0, 0.0, None, words=20), t).level == "danger"
+
+
+def test_the_detector_sees_a_danger_word_and_not_a_negated_one(
+        detector: safety.DangerDetector) -> None:
+    assert detector.signals("malik amake protidin mardhor kore").cued
+    assert not detector.signals("my sister wedding in march, how i ask my kafeel for leave").cued
+    assert not detector.signals("keu amake marche na, ami valo achi").cued
+
+
 @pytest.mark.parametrize("message", [
     "আমি ঠিক করছি সুইসাইড করব, আর পারি না",  # the loanword in Bangla script
     "ami suiside korbo, ar kono rasta nai",
