@@ -179,6 +179,10 @@ def test_the_detector_sees_a_danger_word_and_not_a_negated_one(
     # An inflection the stems once missed: it was read as distress (round 11).
     "hi. i keep thinking about ending my life since the company let me go, the thoughts are "
     "stronger every night",
+    # The means at hand, which round 12's sealed set missed: a blade, kerosene and fire.
+    "bathroom e boshe achi hate blade, ar sojjo hocche na",
+    "ঘরে কেরোসিন রাখছি, আইজ রাইতে গায়ে আগুন দিমু",
+    "i bought kerosene, tonight i will set myself on fire",
 ])
 def test_self_harm_in_either_script_however_spelt_or_inflected(
         detector: safety.DangerDetector, message: str) -> None:
@@ -302,6 +306,17 @@ def test_an_old_persons_death_in_peace_is_asked_about_not_raised(
     beaten = ("dadi boyosh hoyechilo, shantite mara gesen. kintu saudi te amar bhai ke malik "
               "roj mare, khabar dey na")
     assert detector.assess(beaten).level == "danger"
+
+
+def test_a_drowning_abroad_is_a_death_and_a_death_in_peace_is_asked_about(
+        detector: safety.DangerDetector) -> None:
+    drowned = detector.assess("my brother drowned at the port in Jeddah yesterday, how do we "
+                              "bring his body home")
+    assert drowned.level == "danger" and drowned.category == "death_abroad", drowned
+    # "In peace", written as two words (round 12's sealed set): a grandfather's death at home.
+    peace = "nana kal rate shanti te mara gesen, sobai doa koiren"
+    assert detector.signals(peace).not_now
+    assert detector.assess(peace).level == "unsure"
 
 
 @pytest.mark.parametrize("message", ["TIRED OF LIVING. BYE", "ফোনটা আর খুলব না। মাকে দেখে রেখো"])
