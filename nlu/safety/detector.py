@@ -16,6 +16,7 @@ from nlu.safety.model import Thresholds, cue_features, danger_of, probabilities
 
 Level = Literal["danger", "unsure", "distress", "none"]
 SHORT = 2  # words: a message this short needs a strong danger cue to be urgent
+HARM_WORD = 0.3  # a self-harm word the model reads as self-harm is urgent from this danger up
 SECOND_OPINION = 0.6  # intent confidence at which the classifier's danger reading makes us ask
 
 
@@ -185,6 +186,12 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
     if s.danger >= t.unsure:
         return Assessment("unsure", s.category, s.danger, ("model",))
     if s.harm_cue and s.question < 0.5 and not s.not_now:
+        if s.category == "self_harm" and s.danger >= HARM_WORD:
+            # A word of self-harm that the model, too, reads as self-harm, below its own band:
+            # two signals agree ("how many panadol is enough to not wake up", read 0.45). The
+            # person gets the safe-messaging page and a person, not a yes/no question (round 13:
+            # three of the five self-harm misses on the development sets, one look-alike more).
+            return Assessment("danger", "self_harm", s.danger, ("cue", "self_harm"))
         # "TIRED OF LIVING. BYE": too short for the model to be sure, but a goodbye or a plan in
         # so many words is never let pass unasked (round 10, the round-9 sealed set).
         return Assessment("unsure", "self_harm", s.danger, ("cue",))

@@ -153,22 +153,30 @@ def test_no_to_are_you_safe_means_danger(res: Resources, nlu_model: Any, no: str
     assert urgent(answer) is not None and "999" in text(answer)
 
 
-@pytest.mark.parametrize(("message", "lang", "words"), [
-    ("TIRED OF LIVING. BYE", "en", "not alone"),
-    ("বিষের বোতল", "bn", "একা নন"),
-])
 def test_a_goodbye_the_model_doubts_is_asked_about_seriously(
-        res: Resources, nlu_model: Any, message: str, lang: str, words: str) -> None:
+        res: Resources, nlu_model: Any) -> None:
     chat = Chat(res, nlu_model, "sms")
-    chat.state.lang = lang
-    asked = chat.say(message)
-    # Not raised (a few words the model doubts), but never let pass: named and taken seriously
+    chat.state.lang = "bn"
+    asked = chat.say("বিষের বোতল")
+    # Not raised (two words the model doubts), but never let pass: named and taken seriously
     # (shared facts 7.3), the numbers at hand, and "2" is danger.
     assert urgent(asked) is None
-    assert words in text(asked) and "999" in text(asked)
+    assert "একা নন" in text(asked) and "999" in text(asked)
     assert asked.state.awaiting == "safe_check"
     made = urgent(chat.say("2"))
     assert made is not None and made.category == "self_harm"
+
+
+def test_a_goodbye_in_words_of_self_harm_the_model_agrees_with_is_urgent(
+        res: Resources, nlu_model: Any) -> None:
+    # Round 13: "tired of living" and the model's reading of self-harm agree, though the model
+    # alone is below its band: the safe-messaging page and a person at once, not a question.
+    chat = Chat(res, nlu_model, "sms")
+    chat.state.lang = "en"
+    turn = chat.say("TIRED OF LIVING. BYE")
+    made = urgent(turn)
+    assert made is not None and made.category == "self_harm"
+    assert "not alone" in text(turn) and "999" in text(turn)
 
 
 def test_safe_answer_goes_back_to_what_was_asked(res: Resources, nlu_model: Any) -> None:

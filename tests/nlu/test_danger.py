@@ -149,6 +149,24 @@ def test_a_reading_of_self_harm_is_urgent_in_the_band_others_are_asked() -> None
     assert decide(harm, Thresholds(0.6, 0.45, 0.1)).level == "unsure"  # no harm threshold
 
 
+def test_a_self_harm_word_the_model_also_reads_as_self_harm_is_urgent() -> None:
+    from nlu.safety.detector import Signals, decide
+    from nlu.safety.model import Thresholds
+
+    t = Thresholds(0.6, 0.52, 0.1, harm=0.52, bare=0.64)
+    # "how many panadol is enough to not wake up": the word and the model agree.
+    both = Signals(0.45, "self_harm", 0.0, 0.1, None, words=9, harm_cue=True)
+    assert decide(both, t).level == "danger"
+    # The word alone, or the model too unsure, is asked about, never let pass.
+    assert decide(Signals(0.45, "violence", 0.0, 0.1, None, words=9, harm_cue=True),
+                  t).level == "unsure"
+    assert decide(Signals(0.2, "self_harm", 0.0, 0.1, None, words=9, harm_cue=True),
+                  t).level == "unsure"
+    # "Bangladesh er batting dekhe suicide kori 😂": a joke is no urgent case.
+    assert decide(Signals(0.45, "self_harm", 0.0, 0.1, None, words=9, harm_cue=True,
+                          joking=True), t).level != "danger"
+
+
 def test_a_reading_with_no_danger_word_must_be_surer_to_be_urgent() -> None:
     from nlu.safety.detector import Signals, decide
     from nlu.safety.model import Thresholds
