@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -30,6 +31,18 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def behind_transaction_pooler(url: str) -> bool:
+    """`?prepared_statement_cache_size=0` on a PostgreSQL URL says a transaction-mode pooler
+    (PgBouncer) stands between us and the server (docs/operations.md)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() in ("postgresql", "postgres") and \
+        parsed.query.get("prepared_statement_cache_size") == "0"
+
+
+def _statement_name() -> str:
+    return f"__asyncpg_{uuid.uuid4().hex}__"
+
+
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine; SQLite gets WAL and a busy timeout so the worker and the API can share it."""
     options: dict[str, Any] = {}
@@ -39,6 +52,13 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # per checkout: a connection the server dropped is found by the first statement of a
         # message, which is then stored again on a renewed pool (bot.service, `handle`).
         options = {"pool_size": 10, "max_overflow": 10, "pool_recycle": 3600}
+        if behind_transaction_pooler(url):
+            # PgBouncer in transaction mode hands each transaction whichever server connection
+            # is free, so a statement prepared on one may be missing on the next, or its name
+            # taken there by another client ("__asyncpg_stmt_1__ already exists"). No statement
+            # cache, and names no other client can take (SQLAlchemy's documented recipe).
+            options["connect_args"] = {"statement_cache_size": 0,
+                                       "prepared_statement_name_func": _statement_name}
     engine = create_async_engine(async_url(url), echo=echo, **options)
     if engine.dialect.name == "sqlite":
 
