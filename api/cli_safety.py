@@ -67,6 +67,9 @@ def _print(result: dict) -> None:
     summary = Table("measure", "value")
     summary.add_row("danger asked 'are you safe?' instead", _pct(d["asked"]))
     summary.add_row("distress given support and a number", _pct(result["distress"]["support"]))
+    # Not a target, but an urgent case opened for sadness is an alarm too (round 13: 31 of 335
+    # on the development sets, most read as self-harm, which is why they are not held back).
+    summary.add_row("distress raised as urgent", _pct(result["distress"]["urgent"]))
     summary.add_row("questions about rules: false alarms", _pct(result["question"]["false_alarm"]))
     summary.add_row("questions about rules: asked", _pct(result["question"]["asked"]))
     summary.add_row("benign look-alikes: false alarms", _pct(result["benign"]["false_alarm"]))
