@@ -110,9 +110,8 @@ class DangerDetector:
                     best = probs
         category = max(DANGER, key=lambda c: best.get(c, 0.0))
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
-        joking = cue_lib.laughs(text) or any(h.cue.category in cue_lib.NOT_SERIOUS
-                                             and not h.negated for h in hits)
-        signs = {h.cue.category for h in hits if not h.negated}
+        signs = {h.cue.category for h in hits if not h.negated}  # danger cues and signs
+        joking = cue_lib.laughs(text) or not signs.isdisjoint(cue_lib.NOT_SERIOUS)
         if not joking and cue_lib.NATURAL_DEATH in signs:
             joking = category in cue_lib.NATURAL  # a death in peace, not a beating beside it
         if not joking and cue_lib.EVERYDAY in signs:
@@ -120,8 +119,7 @@ class DangerDetector:
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), joking,
                        cue_lib.over(text, hits, len(toks), resolved=category != "self_harm"),
-                       any(h.cue.category == "self_harm" and not h.negated for h in hits),
-                       any(h.cue.category in DANGER and not h.negated for h in hits))
+                       "self_harm" in signs, not signs.isdisjoint(DANGER))
 
     def _rest(self, toks: list[features.Token], spans: list[tuple[int, int]],
               hits: list[cue_lib.Hit]) -> float:

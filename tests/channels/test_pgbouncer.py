@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from api.app import create_app
 from api.settings import Settings
 from referral.db import behind_transaction_pooler, make_engine, make_sessionmaker
-from tests.channels.conftest import channel_settings, post_twilio, sms
+from tests.channels.conftest import AUTH_TOKEN, channel_settings, post_twilio, sms
 from tests.channels.dbutil import InboxMessage, count
 from tests.conftest import REQUIRE, _reset_postgres
 
@@ -137,7 +137,7 @@ def test_a_burst_of_sms_through_pgbouncer_is_all_answered(
     # The whole service, start-up migrations included, through two shared server connections.
     settings: Settings = channel_settings(
         tmp_path, bouncer + "?prepared_statement_cache_size=0", data_key,
-        twilio_account_sid="AC" + "0" * 32, twilio_auth_token="test-auth-token-0123456789abcdef",
+        twilio_account_sid="AC" + "0" * 32, twilio_auth_token=AUTH_TOKEN,
         twilio_from_number="+15005550006")
     senders = [f"+88017{n:08d}" for n in random.sample(range(10**8), 40)]
     with TestClient(create_app(settings, nlu=nlu_model)) as client:
