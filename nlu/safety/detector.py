@@ -17,6 +17,7 @@ from nlu.safety.model import Thresholds, cue_features, danger_of, probabilities
 Level = Literal["danger", "unsure", "distress", "none"]
 SHORT = 2  # words: a message this short needs a strong danger cue to be urgent
 HARM_WORD = 0.3  # a self-harm word the model reads as self-harm is urgent from this danger up
+LEAN = 0.4  # a window without a danger word counts from this danger of the whole message up
 SECOND_OPINION = 0.6  # intent confidence at which the classifier's danger reading makes us ask
 
 
@@ -99,10 +100,14 @@ class DangerDetector:
                 if end - start == len(toks):
                     continue
                 inside = [h for h in hits if h.start >= start and h.end <= end]
-                if end - start < features.WINDOW and not any(
-                        h.cue.category in DANGER and not h.negated for h in inside):
+                if not any(h.cue.category in DANGER and not h.negated for h in inside) and (
+                        end - start < features.WINDOW or danger_of(whole) < LEAN):
                     # A short clause with no danger word reads as the model's prior: "which
-                    # rate better" alone was 0.56 danger in a remittance question (round 7).
+                    # rate better" alone was 0.56 danger in a remittance question (round 7). A
+                    # long story is many windows, and the best of many readings with no danger
+                    # word in them is high by chance alone ("I feel so lonely here. Work is ok
+                    # and boss is fine but..." read 0.03 whole, 0.84 in one window): such a window
+                    # counts only when the whole message already leans to danger (round 16).
                     continue
                 probs = probabilities(self.model, features.extract(toks[start:end],
                                                                    cue_features(inside)))

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from nlu import safety
-from nlu.safety import cues, training
+from nlu.safety import cues, features, training
 from nlu.safety.features import tokens
+from nlu.safety.model import danger_of, probabilities
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +134,22 @@ def test_a_short_clause_without_a_danger_word_is_not_read_alone(
     # ...while a clause with a danger word still carries a long message.
     check = detector.assess("ami dubai te achi, kaj valo na. malik amake protidin mardhor kore")
     assert check.level == "danger"
+
+
+def test_a_long_story_without_a_danger_word_is_not_raised_by_one_window(
+        detector: safety.DangerDetector) -> None:
+    # The best of many windows with no danger word in them is high by chance alone: this
+    # lonely worker's story reads about 0.2 whole and about 0.9 in one window, and that window
+    # alone made it an urgent case until it counted only for a message leaning to danger
+    # (round 16). Sadness gets the support page, not an alarm.
+    story = ("I feel very alone in this city. The job is fine and the supervisor is kind but "
+             "after duty I only sit in the room and look at the wall and think of my children")
+    toks, spans = features.analyse(story)
+    windows = [danger_of(probabilities(detector.model, features.extract(toks[s:e])))
+               for s, e in spans if e - s < len(toks)]
+    assert max(windows) >= detector.thresholds.danger  # what one window alone would say
+    assert detector.signals(story).danger < detector.thresholds.unsure
+    assert detector.assess(story).level == "distress"
 
 
 def test_a_reading_of_self_harm_is_urgent_in_the_band_others_are_asked() -> None:
