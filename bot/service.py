@@ -72,6 +72,8 @@ class Conversations:
                  store: StateStore, flood: Flood | None = None,
                  abandoned: timedelta = ABANDONED, backlog_limit: int | None = None) -> None:
         self.sessionmaker = sessionmaker
+        bind = sessionmaker.kw.get("bind")
+        self._postgres = bind is not None and bind.dialect.name == "postgresql"
         self.abandoned = abandoned
         self.backlog_limit = backlog_limit  # None: never defer
         self.in_flight = 0
@@ -246,6 +248,8 @@ class Conversations:
                       user_hash: str) -> tuple[int | None, contacts.Link | None] | None:
         """Store the message and link its sender to a contact, in one transaction: (inbox id,
         link), or None when a message with this provider id is stored already."""
+        if self._postgres:
+            return await inbox.arrive(self.sessionmaker, message, user_hash, _phone(message))
         async with self.sessionmaker() as session:
             inbox_id = await inbox.insert(session, message, user_hash)
             if inbox_id is None:
