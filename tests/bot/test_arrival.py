@@ -52,6 +52,9 @@ async def test_arrival_links_a_person_across_channels_and_refuses_a_redelivery(s
         stored = await session.get(InboxMessage, inbox_id)
         assert stored is not None and stored.text == "আমি খুলনায় থাকি"
         assert stored.status == "received" and stored.address == "+8801712345678"
+        kept = {(r.channel, r.address) for r in await session.scalars(select(ContactChannel))}
+        assert kept == {("sms", "+8801712345678"), ("whatsapp", "whatsapp:+8801712345678"),
+                        ("telegram", "42")}  # where a campaign's first message goes
 
 
 @ON_POSTGRES
