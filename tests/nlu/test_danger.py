@@ -41,6 +41,9 @@ def test_danger_in_all_three_varieties(detector: safety.DangerDetector, message:
     # A migrant's farewell before the flight (round 11).
     "kal dubai jacchi, sobai mafi kore dio, doa koiro", "কাল সৌদি যাচ্ছি, সবাই মাফ করে দিও, দোয়া করো",
     "leaving for Qatar tomorrow morning, forgive me if I hurt anyone, pray for me",
+    # An ID card's lanyard is a "golar dori" too, and "dori diye" is "with a string" (round 17).
+    "অফিসের আইডি কার্ডের গলার দড়িটা হারাই গেছে, নতুন কই পাবো",
+    "golar dori diye ID card ta jhulai rakhi duty te",
 ])
 def test_look_alikes_raise_no_alarm(detector: safety.DangerDetector, message: str) -> None:
     assert detector.assess(message).level != "danger"
@@ -218,6 +221,8 @@ def test_the_detector_sees_a_danger_word_and_not_a_negated_one(
     "bathroom e boshe achi hate blade, ar sojjo hocche na",
     "ঘরে কেরোসিন রাখছি, আইজ রাইতে গায়ে আগুন দিমু",
     "i bought kerosene, tonight i will set myself on fire",
+    # The rope at the neck in a Chattogram or Sylhet case ending (round 17).
+    "মাঝে মাঝে রাইতে খালি গলাত দড়ি দিবার কথা মাথাত আসে",
 ])
 def test_self_harm_in_either_script_however_spelt_or_inflected(
         detector: safety.DangerDetector, message: str) -> None:
