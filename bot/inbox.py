@@ -47,7 +47,7 @@ WITH msg AS (
     ON CONFLICT (channel, provider_id) DO NOTHING
     RETURNING id),
 seen AS (
-    UPDATE contact_channels SET last_seen_at = :now, address = COALESCE(address, :kept)
+    UPDATE contact_channels SET last_seen_at = :now, address = COALESCE(address, :address)
     WHERE channel = :channel AND user_hash = :user_hash AND EXISTS (SELECT FROM msg)
     RETURNING contact_id, opted_out),
 born AS (
@@ -59,7 +59,7 @@ born AS (
 linked AS (
     INSERT INTO contact_channels (channel, user_hash, contact_id, opted_out, last_seen_at,
                                   address)
-    SELECT :channel, :user_hash, c.id, false, :now, :kept
+    SELECT :channel, :user_hash, c.id, false, :now, :address
     FROM (SELECT COALESCE((SELECT id FROM born),
                           (SELECT id FROM contacts WHERE phone_hash = :phone_hash)) AS id) c
     WHERE c.id IS NOT NULL AND EXISTS (SELECT FROM msg) AND NOT EXISTS (SELECT FROM seen)
@@ -70,7 +70,6 @@ SELECT (SELECT id FROM msg) AS inbox_id, (SELECT contact_id FROM seen) AS seen,
        EXISTS (SELECT FROM born) AS born
 """).bindparams(bindparam("text", type_=EncryptedText()),
                 bindparam("address", type_=EncryptedText()),
-                bindparam("kept", type_=EncryptedText()),
                 bindparam("phone", type_=EncryptedText()),
                 bindparam("now", type_=InboxMessage.__table__.c.received_at.type))
 
@@ -86,8 +85,9 @@ async def arrive(sessionmaker: async_sessionmaker, message: InboundMessage, user
         row = (await session.execute(_ARRIVE, {
             "channel": message.channel,
             "provider_id": inbox_key(message.channel, message.provider_id),
+            # One address bound once: the inbox row and the link keep the same ciphertext.
             "user_hash": user_hash, "text": message.text, "address": message.user_id,
-            "kept": message.user_id, "now": utcnow(),
+            "now": utcnow(),
             "phone_hash": contacts.phone_hash(number) if number else None,
             "phone": number})).one()
     if row.inbox_id is None:

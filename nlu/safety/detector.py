@@ -95,13 +95,14 @@ class DangerDetector:
         hits = cue_lib.find(self.cues, toks)
         whole = probabilities(self.model, features.extract(toks, cue_features(hits)))
         best = whole
+        leaning = danger_of(whole) >= LEAN
         if whole.get("question", 0.0) < 0.5:
             for start, end in spans:
                 if end - start == len(toks):
                     continue
                 inside = [h for h in hits if h.start >= start and h.end <= end]
                 if not any(h.cue.category in DANGER and not h.negated for h in inside) and (
-                        end - start < features.WINDOW or danger_of(whole) < LEAN):
+                        end - start < features.WINDOW or not leaning):
                     # A short clause with no danger word reads as the model's prior: "which
                     # rate better" alone was 0.56 danger in a remittance question (round 7). A
                     # long story is many windows, and the best of many readings with no danger
