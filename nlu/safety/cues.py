@@ -65,7 +65,9 @@ NOT_SERIOUS = (JOKE, FICTION, FIGURE)  # these excuse the whole message
 LAUGHING = frozenset("\U0001F602\U0001F923\U0001F606\U0001F639\U0001F605"  # 😂 🤣 😆 😹 😅
                      # Round 9, playful faces: 😋 😜 😝 😛 🤪 (none in a danger message either).
                      "\U0001F60B\U0001F61C\U0001F61D\U0001F61B\U0001F92A"
-                     "\U0001F3CF\u26BD\U0001F3C6")  # 🏏 ⚽ 🏆
+                     "\U0001F3CF\u26BD\U0001F3C6"  # 🏏 ⚽ 🏆
+                     # Round 18, grinning faces: 😀 😃 😄 😁 (13 labelled messages, all benign).
+                     "\U0001F600\U0001F603\U0001F604\U0001F601")
 
 
 def laughs(text: str) -> bool:
@@ -198,7 +200,12 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
                 continue
             seen.add(id(cue))
             inside = set(cue.parts)
-            near = keys[max(0, start - BEFORE) : start] + keys[end : end + AFTER]
+            near = toks[max(0, start - BEFORE) : start] + toks[end : end + AFTER]
+            if cue.category in DANGER:
+                # "ghum ashe na, golat dori dimu": a negator in another clause says nothing of
+                # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
+                near = [t for t in near if toks[start].clause <= t.clause <= toks[end - 1].clause]
+            near = [t.key for t in near]
             negated = any(k in NEGATORS and k not in inside for k in near)
             hits.append(Hit(cue, negated, start, end))
     return hits

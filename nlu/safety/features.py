@@ -25,6 +25,7 @@ STRIDE = 5
 class Token:
     word: str  # normalised, digits as "0"
     key: str  # the phonetic key shared by both scripts
+    clause: int = 0  # which clause of the message it stands in
 
 
 def key_of(word: str) -> str:
@@ -51,7 +52,7 @@ def analyse(text: str) -> tuple[list[Token], list[tuple[int, int]]]:
         while b < len(breaks) and breaks[b] < m.start():
             b += 1
         word = _DIGITS.sub("0", m.group())
-        toks.append(Token(word, key_of(word)))
+        toks.append(Token(word, key_of(word), b))
         clause_of.append(b)
     spans: list[tuple[int, int]] = []
     start = 0

@@ -67,6 +67,15 @@ def test_cues_match_inflections_and_notice_negation() -> None:
     assert negated and all(h.negated for h in negated)
 
 
+def test_a_negator_in_another_clause_says_nothing_of_a_danger_word() -> None:
+    # "I can't sleep, I'll put a rope to my neck": the "na" belongs to the sleep (round 18).
+    loaded = cues.load(safety.CUES)
+    hits = cues.find(loaded, tokens("ghum ashe na, golat dori dimu"))
+    assert any(h.cue.category == "self_harm" and not h.negated for h in hits)
+    hits = cues.find(loaded, tokens("golat dori dimu na"))
+    assert all(h.negated for h in hits if h.cue.category == "self_harm")
+
+
 def test_an_unknown_category_in_the_cue_file_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "cues.yml"
     path.write_text("self_harm_typo:\n  - suicide\n", encoding="utf-8")
@@ -126,6 +135,9 @@ def test_a_laughing_or_a_games_emoji_is_a_sign_of_a_joke(detector: safety.Danger
     assert cues.laughs("bou bolse eid e na ashle mere felbe 😂")
     assert cues.laughs("aj ke khela dekhsi 🏏") and not cues.laughs("camp e agun 🔥")
     assert detector.signals("boss bolse kalke late hole mere felbe 🤣").joking
+    # Round 18: grinning faces, and dying of laughter in Chittagonian and Sylheti.
+    assert cues.laughs("bro tomar dokan e hamla dibo 😁") and cues.laughs("mere felbe 😄")
+    assert detector.signals("শাশুড়ি কইয়ে চিলরে ধরি মারি ফেলাইবো, পোয়া হাসি মরি যার").joking
 
 
 def test_a_short_clause_without_a_danger_word_is_not_read_alone(
