@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/rasa_compare.py [--rasa /opt/rasa310/bin/rasa] [--
 Install Rasa first (../shared/tools/rasa-peer-install, or any Rasa 3.6 install): it trains
 DIET with nlu/rasa/config.yml (the `rasa` profile's pipeline), serves the model on a local
 port and scores both engines with the same code (nlu.metrics) on the held-out file and the
-six independent real-style files (two sets by different authors, three varieties each). A
+nine independent real-style files (three sets by different authors, three varieties each). A
 trained Rasa model is reused while nlu/data/ and the config are unchanged. DIET training takes
 about 25-45 minutes on 2 cores.
 """
@@ -34,7 +34,8 @@ from nlu.rasa_yaml import read_nlu  # noqa: E402
 from nlu.taxonomy import FALLBACK  # noqa: E402
 
 SETS = ("heldout", "independent_en", "independent_bn", "independent_banglish",
-        "independent2_en", "independent2_bn", "independent2_banglish")
+        "independent2_en", "independent2_bn", "independent2_banglish",
+        "independent3_en", "independent3_bn", "independent3_banglish")
 CONFIG = ROOT / "nlu" / "rasa" / "config.yml"
 
 
