@@ -376,3 +376,21 @@ def test_a_short_goodbye_is_never_let_pass_unasked(detector: safety.DangerDetect
                                                    message: str) -> None:
     check = detector.assess(message)
     assert check.level in ("unsure", "danger") and check.category == "self_harm", check
+
+
+def test_a_faint_in_the_everyday_word_is_a_medical_emergency() -> None:
+    # "behush" (Sylheti and colloquial: unconscious) beside "অজ্ঞান", which it already knew
+    # (round 20, the sealed test16's miss).
+    loaded = cues.load(safety.CUES)
+    for message in ("amar zamai electric shock khaise, oukhon behush", "ভাই বেহুঁশ হই গেছে"):
+        assert any(h.cue.category == "medical_emergency" and not h.negated
+                   for h in cues.find(loaded, tokens(message))), message
+
+
+@pytest.mark.parametrize("message", ["madam er biral ta mara gese, madam onek kanna korse",
+                                     "our cat died yesterday, the kids are crying"])
+def test_a_pets_death_is_not_an_urgent_case(detector: safety.DangerDetector,
+                                             message: str) -> None:
+    assert not detector.assess(message).urgent
+    # A person's death beside it still is: the pet excuses nothing else.
+    assert detector.assess("biral ta mara gese ar amar bhai ke madam mere feleche").urgent
