@@ -205,7 +205,6 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
                 # "ghum ashe na, golat dori dimu": a negator in another clause says nothing of
                 # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
                 near = [t for t in near if toks[start].clause <= t.clause <= toks[end - 1].clause]
-            near = [t.key for t in near]
-            negated = any(k in NEGATORS and k not in inside for k in near)
+            negated = any(t.key in NEGATORS and t.key not in inside for t in near)
             hits.append(Hit(cue, negated, start, end))
     return hits
