@@ -46,18 +46,16 @@ def analyse(text: str) -> tuple[list[Token], list[tuple[int, int]]]:
     norm = normalise(text).text
     breaks = [m.start() for m in _CLAUSE_END.finditer(norm)]
     toks: list[Token] = []
-    clause_of: list[int] = []
     b = 0
     for m in TOKEN_RE.finditer(norm):
         while b < len(breaks) and breaks[b] < m.start():
             b += 1
         word = _DIGITS.sub("0", m.group())
         toks.append(Token(word, key_of(word), b))
-        clause_of.append(b)
     spans: list[tuple[int, int]] = []
     start = 0
     for i in range(1, len(toks) + 1):
-        if i == len(toks) or clause_of[i] != clause_of[start]:
+        if i == len(toks) or toks[i].clause != toks[start].clause:
             if i - start <= WINDOW + STRIDE:
                 spans.append((start, i))
             else:
