@@ -63,7 +63,9 @@ def read_nlu(path: Path | str) -> NLUData:
 
 def _read_file(file: Path, data: NLUData) -> None:
     try:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+        # libyaml's parser (same documents, a tenth of the time): training reads ~130 files.
+        doc = yaml.load(file.read_text(encoding="utf-8"),
+                        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise NLUDataError(f"{file}: {exc}") from exc
     if not isinstance(doc, dict) or "nlu" not in doc:

@@ -17,14 +17,17 @@ async def sync(session: AsyncSession, reference_dir: Path) -> int:
     """Insert or update every centre and district from the YAML files (flushes)."""
     centres = yaml.safe_load((reference_dir / "centres.yml").read_text(encoding="utf-8")) or []
     districts = yaml.safe_load((reference_dir / "districts.yml").read_text(encoding="utf-8")) or []
+    # Two reads, not one per row: every process that starts runs this.
+    known_centres = {c.id: c for c in await session.scalars(select(Centre))}
+    known_districts = {d.name: d for d in await session.scalars(select(District))}
     for c in centres:
-        centre = await session.get(Centre, c["id"]) or Centre(id=c["id"])
+        centre = known_centres.get(c["id"]) or Centre(id=c["id"])
         centre.name_en, centre.name_bn = c["name"]["en"], c["name"]["bn"]
         centre.phone_key = c.get("phone")
         session.add(centre)
     await session.flush()
     for d in districts:
-        district = await session.get(District, d["name"]) or District(name=d["name"])
+        district = known_districts.get(d["name"]) or District(name=d["name"])
         district.name_bn, district.division, district.centre_id = d["bn"], d["division"], d["centre"]
         session.add(district)
     await session.flush()

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.content import load_yaml
 from bot.i18n import LANGUAGES
 
 
@@ -32,14 +31,14 @@ class Questionnaire:
 
     @classmethod
     def load(cls, content_dir: Path) -> Questionnaire:
-        raw = yaml.safe_load((content_dir / "screening.yml").read_text(encoding="utf-8"))
+        raw = load_yaml((content_dir / "screening.yml").read_text(encoding="utf-8"))
         steps = tuple(
             Step(id=s["id"], kind=s["kind"], options=tuple(str(o) for o in s.get("options", ())),
                  min=int(s.get("min", 0)), max=int(s.get("max", 0)),
                  optional=bool(s.get("optional", False)))
             for s in raw["steps"]
         )
-        texts = {lang: yaml.safe_load(path.read_text("utf-8"))
+        texts = {lang: load_yaml(path.read_text("utf-8"))
                  for lang in LANGUAGES if (path := content_dir / lang / "screening.yml").exists()}
         words = {str(k): tuple(str(w).lower() for w in v) for k, v in raw["words"].items()}
         nav = {k: tuple(str(w).lower() for w in raw.get(k, ()))
