@@ -19,7 +19,7 @@ from bot.flood import Flood
 from bot.render import Resources
 from bot.service import Conversations
 from bot.staffdesk import StaffDesk
-from bot.state import DbStateStore, RedisStateStore, StateStore
+from bot.state import DbStateStore
 from referral import crypto, reference
 from referral.db import make_engine, make_sessionmaker, startup_lock
 from referral.migrate import upgrade
@@ -97,12 +97,10 @@ class Services:
         sessionmaker = make_sessionmaker(engine)
         await prepare_database(settings, sessionmaker, migrate=migrate)
         redis = None
-        store: StateStore = DbStateStore()
         if settings.redis_url:
             from redis.asyncio import Redis
 
             redis = Redis.from_url(settings.redis_url, decode_responses=True)
-            store = RedisStateStore(redis)
         if nlu is None:
             nlu = await asyncio.to_thread(load_nlu, settings)
         resources = load_resources(settings)
@@ -110,7 +108,7 @@ class Services:
         flood = Flood(limiter, limit=settings.sender_rate_limit,
                       window=settings.sender_rate_window, burst_seconds=settings.burst_seconds)
         conversations = Conversations(sessionmaker=sessionmaker, nlu=nlu, resources=resources,
-                                      store=store, flood=flood,
+                                      store=DbStateStore(), flood=flood,
                                       abandoned=timedelta(seconds=settings.inbox_lease_seconds),
                                       backlog_limit=settings.webhook_backlog_limit)
         services = cls(settings, engine, sessionmaker, redis, nlu, resources, conversations,

@@ -29,22 +29,24 @@ from referral import erasure, oncall, tickets
 from referral.campaigns import sending
 from referral.casework import ConsentRecord, Screening, Ticket
 from referral.contacts import e164, phone_hash
+from referral.lookup import TurnReads
 from referral.models import utcnow
 
 log = logging.getLogger("prottasha.casework")
 
 
 async def facts_for(session: AsyncSession, message: InboundMessage, contact_id: int | None,
-                    today: date, user_hash: str = "") -> Facts:
-    ticket, reference = await tickets.open_ticket_and_free_reference(session, contact_id)
+                    today: date, user_hash: str, reads: TurnReads) -> Facts:
+    """What the dialogue may know of the world this turn (`reads` come from
+    referral.lookup.turn_reads, made under the turn's lock)."""
+    ticket = reads.ticket
     sender = e164(message.user_id) if message.channel in PHONE_CHANNELS else None
     # Only a lone number can answer a campaign: other messages cost no look-up.
     campaign = (await _campaign_reply(session, contact_id, user_hash, message.channel)
                 if contact_id is not None and _ANSWER.match(message.text) else None)
     return Facts(today=today, sender_phone=sender,
                  open_ticket=TicketInfo(ticket.reference, ticket.status) if ticket else None,
-                 new_reference=reference,
-                 responders=await oncall.anyone(session), campaign=campaign)
+                 new_reference=reads.reference, responders=reads.anyone, campaign=campaign)
 
 
 _ANSWER = re.compile(r"^\s*[0-9০-৯]\s*[.)।]?\s*$")

@@ -28,7 +28,7 @@ from bot.messages import PHONE_CHANNELS, InboundMessage, OutboundMessage
 from bot.profile import profile_of
 from bot.render import Resources, say
 from bot.state import State, StateStore
-from referral import contacts, outbox
+from referral import contacts, lookup, outbox
 from referral.crypto import inbox_key, lookup_hash
 from referral.models import InboxMessage, OutboxMessage, utcnow
 from referral.outbox import ERASURE
@@ -288,9 +288,10 @@ class Conversations:
                 # (the asyncio lock only covers this process). Released at commit.
                 await session.execute(text("SELECT pg_advisory_xact_lock(:space, :person)"),
                                       {"space": ADVISORY_SPACE, "person": contact_id})
-            state = await self.store.load(session, key)
+            reads = await lookup.turn_reads(session, contact_id, key)
+            state = State.from_dict(reads.state)
             facts = await casework.facts_for(session, message, contact_id, date.today(),
-                                             user_hash)
+                                             user_hash, reads)
             turn = respond(state=state, message=message, parse=parse, res=self.resources,
                            facts=facts)
             # Tickets, alerts and erasure commit together with the state and the replies.
@@ -321,7 +322,6 @@ class Conversations:
             pieces = self._record(session, message, user_hash, inbox_id, replies, plan,
                                   erasing=erasing)
             await session.commit()
-        await self.store.after_commit(key, turn.state)
         metrics.INTENTS.labels(intent.get("name") or "none", parse.get("language") or "?").inc()
         log.info("handled", extra={"channel": message.channel, "intent": intent.get("name"),
                                    "confidence": intent.get("confidence"),

@@ -1,19 +1,17 @@
-"""Conversation state per (channel, person), kept in the database so it survives a restart, with
-Redis in front when configured so several API processes read it fast."""
+"""Conversation state per person, kept in the database so it survives a restart and every API
+process sees the last committed one. A turn reads it in the same round trip as its other reads
+(referral.lookup); the Redis copy once kept in front of it cost two Redis round trips and an
+encryption a message and spared none (docs/performance.md)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from referral import crypto
 from referral.db import dialect_insert
 from referral.models import ConversationState, utcnow
-
-STATE_TTL_SECONDS = 7 * 24 * 3600
 
 
 @dataclass
@@ -59,9 +57,6 @@ class StateStore(Protocol):
     async def save(self, session: AsyncSession, key: Key, state: State) -> None:
         """Write within the caller's transaction."""
 
-    async def after_commit(self, key: Key, state: State) -> None:
-        """Publish what was committed (to a cache)."""
-
 
 class DbStateStore:
     """The database is the source of truth."""
@@ -83,28 +78,3 @@ class DbStateStore:
         row = session.identity_map.get(session.identity_key(ConversationState, key))
         if row is not None:
             session.expunge(row)
-
-    async def after_commit(self, key: Key, state: State) -> None:
-        return None
-
-
-class RedisStateStore(DbStateStore):
-    """Reads from Redis first; writes go to the database and, once committed, to Redis."""
-
-    def __init__(self, redis: Any) -> None:
-        self.redis = redis
-
-    @staticmethod
-    def _name(key: Key) -> str:
-        return f"prottasha:state:{key[0]}:{key[1]}"
-
-    async def load(self, session: AsyncSession, key: Key) -> State:
-        cached = await self.redis.get(self._name(key))
-        if cached is not None:
-            return State.from_dict(json.loads(crypto.decrypt(cached)))
-        return await super().load(session, key)
-
-    async def after_commit(self, key: Key, state: State) -> None:
-        # Encrypted in Redis as in the database: the state can hold questionnaire answers.
-        blob = crypto.encrypt(json.dumps(state.to_dict(), ensure_ascii=False))
-        await self.redis.set(self._name(key), blob, ex=STATE_TTL_SECONDS)

@@ -133,12 +133,12 @@ async def responder(session: AsyncSession, centre_id: str | None, *, urgent: boo
 async def anyone(session: AsyncSession) -> bool:
     """Is there anybody an urgent case would reach: an active organizer or manager (the on-call
     queue is theirs), so that promising "a person will contact you" is true."""
-    return bool(await session.scalar(_ANYONE))
+    return bool(await session.scalar(ANYONE))
 
 
-# Built once: every turn asks (docs/performance.md).
-_ANYONE = select(StaffUser.id).where(StaffUser.active.is_(True),
-                                     StaffUser.role.in_(("organizer", "manager"))).limit(1)
+# Built once: every turn asks (docs/performance.md), as part of referral.lookup's statement.
+ANYONE = select(StaffUser.id).where(StaffUser.active.is_(True),
+                                    StaffUser.role.in_(("organizer", "manager"))).limit(1)
 
 
 async def remove(session: AsyncSession, shift_id: int) -> None:

@@ -1,14 +1,11 @@
-"""Conversation state survives restarts (database) and is shared through Redis when configured."""
+"""Conversation state survives restarts: it is kept in the database (read in a turn by
+referral.lookup, tested in tests/referral/test_lookup.py)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from redis.asyncio import Redis
 
-from bot.state import DbStateStore, RedisStateStore, State
-from referral import crypto
+from bot.state import DbStateStore, State
 from referral.db import make_engine, make_sessionmaker
 from referral.migrate import upgrade
 
@@ -43,27 +40,6 @@ async def test_uncommitted_state_is_not_kept(sessionmaker) -> None:  # type: ign
         await session.rollback()
     async with sessionmaker() as session:
         assert (await store.load(session, key)).lang is None
-
-
-@pytest.mark.redis
-async def test_redis_store_writes_through_and_reads_first(sessionmaker, redis_url: str) -> None:  # type: ignore[no-untyped-def]
-    redis = Redis.from_url(redis_url)
-    store = RedisStateStore(redis)
-    key = ("telegram", "t" * 64)
-    state = State(lang="en", topic="loan_info")
-    async with sessionmaker() as session:
-        await store.save(session, key, state)
-        await session.commit()
-    await store.after_commit(key, state)
-    raw = await redis.get(f"prottasha:state:telegram:{'t' * 64}")
-    assert b"loan_info" not in raw  # encrypted in Redis too
-    assert json.loads(crypto.decrypt(raw))["topic"] == "loan_info"
-    assert await redis.ttl(f"prottasha:state:telegram:{'t' * 64}") > 0
-    # the database has it too, so losing Redis loses nothing
-    await redis.flushdb()
-    async with sessionmaker() as session:
-        assert (await store.load(session, key)).topic == "loan_info"
-    await redis.aclose()
 
 
 def test_unknown_fields_from_an_older_version_are_ignored() -> None:

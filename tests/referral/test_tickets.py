@@ -155,23 +155,3 @@ async def test_erasure_keeps_an_anonymous_ticket(sessions) -> None:  # type: ign
         inbox = (await s.scalars(select(InboxMessage))).all()
         assert [(r.text, r.user_hash, r.status) for r in inbox] == [("", "erased", "erased")]
         assert (await s.scalars(select(Screening.answers))).all() == [None]
-
-
-async def test_a_turn_never_promises_a_reference_another_ticket_has(sessions) -> None:  # type: ignore[no-untyped-def]
-    """A reference is told to the person before its ticket is written; one already taken (one
-    in 3,000 at 300,000 tickets) would fail that turn on the unique key, urgent cases too."""
-    async with sessions() as s:
-        contact = Contact(phone="+8801712345679", phone_hash="q" * 64)
-        s.add(contact)
-        await s.flush()
-        other = await make_ticket(s, reference="PR-TAKEN")
-        mine = await make_ticket(s, reference="PR-MINE2", contact_id=contact.id)
-        await s.commit()
-        offered = iter(["PR-TAKEN", "PR-MINE2", "PR-FREE2"])
-        ticket, reference = await tickets.open_ticket_and_free_reference(
-            s, contact.id, generate=lambda: next(offered))
-        assert reference == "PR-FREE2" and ticket is not None and ticket.id == mine.id
-        # Without a contact (no open ticket possible) the reference is still checked.
-        offered = iter([other.reference, "PR-FREE3"])
-        assert await tickets.open_ticket_and_free_reference(
-            s, None, generate=lambda: next(offered)) == (None, "PR-FREE3")
