@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot import casework, inbox, metrics
+from bot import casework, inbox, metrics, record
 from bot.delivery import Piece, Plan
 from bot.dialogue import respond
 from bot.effects import Effect, Erase, OptOut
@@ -30,7 +30,7 @@ from bot.render import Resources, say
 from bot.state import State, StateStore
 from referral import contacts, lookup, outbox
 from referral.crypto import inbox_key, lookup_hash
-from referral.models import InboxMessage, OutboxMessage, utcnow
+from referral.models import InboxMessage, utcnow
 from referral.outbox import ERASURE
 
 log = logging.getLogger("prottasha.conversation")
@@ -301,16 +301,10 @@ class Conversations:
             if facts.open_ticket is not None and not turn.state.flow:
                 await casework.relay(session, message, contact_id, inbox_id, self.resources)
             profile = profile_of(turn.state, parse)
+            changed = None
             if profile != turn.state.profile:
-                await contacts.remember(session, contact_id, language=profile[0],
-                                        district=profile[1], destination=profile[2])
+                changed = record.Profile(*profile)
                 turn.state.profile = profile
-            await self.store.save(session, key, turn.state)
-            await session.execute(
-                update(InboxMessage).where(InboxMessage.id == inbox_id).values(
-                    status="handled", address=None, language=parse.get("language"),
-                    intent=intent.get("name"), confidence=intent.get("confidence"),
-                    flow=state.flow if state.flow and not state.flow_paused else None))
             replies = turn.replies
             stopping = any(isinstance(e, OptOut) for e in turn.effects)
             if stopping and was_opted_out:
@@ -318,9 +312,16 @@ class Conversations:
             if stopping or was_opted_out:  # any other message resubscribes
                 await contacts.set_opted_out(session, channel=message.channel,
                                              user_hash=user_hash, opted_out=stopping)
+            pieces = plan(replies)
             erasing = any(isinstance(e, Erase) for e in turn.effects)
-            pieces = self._record(session, message, user_hash, inbox_id, replies, plan,
-                                  erasing=erasing)
+            await record.write(
+                session, key=key, state=turn.state, inbox_id=inbox_id,
+                handled={"status": "handled", "address": None,
+                         "language": parse.get("language"), "intent": intent.get("name"),
+                         "confidence": intent.get("confidence"),
+                         "flow": state.flow if state.flow and not state.flow_paused else None},
+                outbox=_rows(message, user_hash, inbox_id, pieces, erasing=erasing),
+                contact_id=contact_id, profile=changed)
             await session.commit()
         metrics.INTENTS.labels(intent.get("name") or "none", parse.get("language") or "?").inc()
         log.info("handled", extra={"channel": message.channel, "intent": intent.get("name"),
@@ -330,22 +331,6 @@ class Conversations:
         return Handled(replies=replies, effects=turn.effects, inbox_id=inbox_id,
                        inline=[p.message for p in pieces if p.inline],
                        queued=sum(1 for p in pieces if not p.inline))
-
-    @staticmethod
-    def _record(session: Any, message: InboundMessage, user_hash: str, inbox_id: int,
-                replies: list[OutboundMessage], plan: Plan, *, erasing: bool = False
-                ) -> list[Piece]:
-        """Every piece goes in the outbox: inline ones as sent, the rest for the worker. The
-        confirmation of an erasure keeps the address only until it is sent."""
-        pieces = plan(replies)
-        for piece in pieces:
-            row = _outbox(session, message, user_hash, inbox_id, piece.message,
-                          inline=piece.inline)
-            if erasing:
-                row.kind = ERASURE
-                if piece.inline:
-                    row.address = ""
-        return pieces
 
     async def _held_back(self, message: InboundMessage, user_hash: str, inbox_id: int,
                          verdict: str, plan: Plan, key: tuple[str, str]) -> Handled:
@@ -362,7 +347,8 @@ class Conversations:
                 replies = [say(self.resources, _language(state, message.text),
                                N_("You are sending messages very fast. Please wait a minute, "
                                   "then write again."))]
-            pieces = self._record(session, message, user_hash, inbox_id, replies, plan)
+            pieces = plan(replies)
+            outbox.add(session, _rows(message, user_hash, inbox_id, pieces))
             await session.commit()
         return Handled(replies=replies, duplicate=verdict == "burst", inbox_id=inbox_id,
                        inline=[p.message for p in pieces if p.inline],
@@ -389,9 +375,21 @@ def _language(state: State, text: str) -> str:
     return "bn" if any("\u0980" <= c <= "\u09ff" for c in text) else "en"
 
 
-def _outbox(session: Any, message: InboundMessage, user_hash: str, inbox_id: int,
-            reply: OutboundMessage, *, inline: bool) -> OutboxMessage:
-    return outbox.enqueue(
-        session, channel=message.channel, user_hash=user_hash, address=message.user_id,
-        text=reply.text, buttons=[{"title": b.title, "payload": b.payload} for b in reply.buttons],
-        language=reply.language, kind="reply", in_reply_to=inbox_id, sent=inline)
+def _rows(message: InboundMessage, user_hash: str, inbox_id: int, pieces: list[Piece], *,
+          erasing: bool = False) -> list[dict[str, Any]]:
+    """Every piece goes in the outbox: inline ones as sent, the rest for the worker. The
+    confirmation of an erasure keeps the address only until it is sent."""
+    rows = []
+    for piece in pieces:
+        reply = piece.message
+        row = outbox.values(
+            channel=message.channel, user_hash=user_hash, address=message.user_id,
+            text=reply.text, buttons=[{"title": b.title, "payload": b.payload}
+                                      for b in reply.buttons],
+            language=reply.language, kind="reply", in_reply_to=inbox_id, sent=piece.inline)
+        if erasing:
+            row["kind"] = ERASURE  # a reply's priority, kept apart from other replies
+            if piece.inline:
+                row["address"] = ""
+        rows.append(row)
+    return rows

@@ -59,6 +59,11 @@ def enqueue(session: AsyncSession, **message: Any) -> OutboxMessage:
     return row
 
 
+def add(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Queue rows made by `values` (the caller commits)."""
+    session.add_all(OutboxMessage(**row) for row in rows)
+
+
 # Channels the person's own client fetches from (the web chat page polls): never pushed.
 PULL_CHANNELS = ("webchat", "cli")
 
