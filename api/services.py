@@ -19,7 +19,6 @@ from bot.flood import Flood
 from bot.render import Resources
 from bot.service import Conversations
 from bot.staffdesk import StaffDesk
-from bot.state import DbStateStore
 from referral import crypto, reference
 from referral.db import make_engine, make_sessionmaker, startup_lock
 from referral.migrate import upgrade
@@ -108,7 +107,7 @@ class Services:
         flood = Flood(limiter, limit=settings.sender_rate_limit,
                       window=settings.sender_rate_window, burst_seconds=settings.burst_seconds)
         conversations = Conversations(sessionmaker=sessionmaker, nlu=nlu, resources=resources,
-                                      store=DbStateStore(), flood=flood,
+                                      flood=flood,
                                       abandoned=timedelta(seconds=settings.inbox_lease_seconds),
                                       backlog_limit=settings.webhook_backlog_limit)
         services = cls(settings, engine, sessionmaker, redis, nlu, resources, conversations,

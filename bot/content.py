@@ -16,16 +16,7 @@ import yaml
 
 from bot.figures import AS_OF, AS_OF_SUFFIX, Figure, parse_day, parse_figure
 from bot.i18n import BANGLISH, LANGUAGES, Catalogs, localise_digits
-
-# libyaml's parser when PyYAML was built with it (the wheels are): the same documents, a tenth
-# of the time, and every process and test app loads some 90 files at start.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_yaml(text: str) -> Any:
-    """`yaml.safe_load`, faster."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
-
+from nlu.rasa_yaml import load_yaml
 
 _GAP = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")

@@ -17,8 +17,9 @@ from sqlalchemy import bindparam, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.state import DbStateStore, Key, State
+from referral import contacts
 from referral import outbox as outbox_rows
-from referral.models import Contact, ConversationState, InboxMessage, OutboxMessage, utcnow
+from referral.models import ConversationState, InboxMessage, OutboxMessage, utcnow
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,11 @@ async def write(session: AsyncSession, *, key: Key, state: State, inbox_id: int,
                 contact_id: int | None = None, profile: Profile | None = None) -> None:
     """`handled`: the inbox row's new values; `outbox`: rows of `referral.outbox.values`;
     `profile`: the contact's new profile, or None when unchanged."""
+    if contact_id is None:
+        profile = None  # nobody to remember it of
     if session.get_bind().dialect.name != "postgresql":
         if profile is not None and contact_id is not None:
-            await session.execute(update(Contact).where(Contact.id == contact_id)
-                                  .values(**vars(profile)))
+            await contacts.remember(session, contact_id, **vars(profile))
         await DbStateStore().save(session, key, state)
         await session.execute(update(InboxMessage).where(InboxMessage.id == inbox_id)
                               .values(**handled))
@@ -47,10 +49,10 @@ async def write(session: AsyncSession, *, key: Key, state: State, inbox_id: int,
     params.update({f"i_{k}": v for k, v in handled.items()})
     for n, row in enumerate(outbox):
         params.update({f"o{n}_{k}": v for k, v in row.items()})
-    if profile is not None and contact_id is not None:
+    if profile is not None:
         params.update({f"p_{k}": v for k, v in vars(profile).items()})
     shape = (tuple(handled), tuple(outbox[0]) if outbox else (), len(outbox),
-             profile is not None and contact_id is not None)
+             profile is not None)
     statement = _STATEMENTS.get(shape)
     if statement is None:
         statement = _STATEMENTS[shape] = _statement(*shape)

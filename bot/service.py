@@ -27,7 +27,7 @@ from bot.i18n import N_
 from bot.messages import PHONE_CHANNELS, InboundMessage, OutboundMessage
 from bot.profile import profile_of
 from bot.render import Resources, say
-from bot.state import State, StateStore
+from bot.state import DbStateStore, State
 from referral import contacts, lookup, outbox
 from referral.crypto import inbox_key, lookup_hash
 from referral.models import InboxMessage, utcnow
@@ -69,7 +69,7 @@ class Conversations:
     """Receives one inbound message and returns the replies to send."""
 
     def __init__(self, *, sessionmaker: async_sessionmaker, nlu: Parser, resources: Resources,
-                 store: StateStore, flood: Flood | None = None,
+                 flood: Flood | None = None,
                  abandoned: timedelta = ABANDONED, backlog_limit: int | None = None) -> None:
         self.sessionmaker = sessionmaker
         bind = sessionmaker.kw.get("bind")
@@ -80,7 +80,6 @@ class Conversations:
         self.flood = flood
         self.nlu = nlu
         self.resources = resources
-        self.store = store
         # Messages from one person are handled one at a time, so two quick messages cannot
         # both read the same old state.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
@@ -343,7 +342,7 @@ class Conversations:
                                   .values(status=verdict, address=None))
             replies: list[OutboundMessage] = []
             if verdict == "notice":
-                state = await self.store.load(session, key)
+                state = await DbStateStore().load(session, key)
                 replies = [say(self.resources, _language(state, message.text),
                                N_("You are sending messages very fast. Please wait a minute, "
                                   "then write again."))]

@@ -6,7 +6,7 @@ encryption a message and spared none (docs/performance.md)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,13 +49,6 @@ class State:
 
 
 Key = tuple[str, str]  # (channel, user_hash)
-
-
-class StateStore(Protocol):
-    async def load(self, session: AsyncSession, key: Key) -> State: ...
-
-    async def save(self, session: AsyncSession, key: Key, state: State) -> None:
-        """Write within the caller's transaction."""
 
 
 class DbStateStore:

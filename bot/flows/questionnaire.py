@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.content import load_yaml
 from bot.i18n import LANGUAGES
+from nlu.rasa_yaml import load_yaml
 
 
 @dataclass(frozen=True)
