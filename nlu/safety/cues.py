@@ -21,6 +21,12 @@ NEGATORS = frozenset(key_of(w) for w in (
     "isnt", "wont", "nobody", "noone", "নি", "ni", "nah", "নয়", "noy",
 ))  # fmt: skip
 BEFORE, AFTER = 3, 2
+# Round 22: a negator that stands by a verb of knowing denies the knowing, not the danger:
+# "i dont know which jail", "কোন জেলে জানি না", "keu jane na".
+KNOWING = frozenset(key_of(w) for w in (
+    "know", "knows", "knew", "jani", "জানি", "jane", "জানে", "janina", "জানিনা", "janena",
+    "জানেনা", "jante", "জানতে",
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,12 @@ EVERYDAY = "everyday"
 # nothing else.
 NATURAL_DEATH = "natural_death"
 NATURAL = ("death_abroad", "medical_emergency", "missing_detained")
+# Round 22: a good time had, told as such ("sobai mile khailam, mon ta valo lagse", "my family
+# is happy", "good news"). Closing the story, it is a "well now" sign like RESOLVED, except after
+# a self-harm or a death reading ("she was happy on the phone last week" is said of a death).
+JOY = "joy"
 # Categories that are not dangers.
-SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH)
+SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH, JOY)
 NOT_SERIOUS = (JOKE, FICTION, FIGURE)  # these excuse the whole message
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger
@@ -79,22 +89,88 @@ def laughs(text: str) -> bool:
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _LAST_YEAR = re.compile(r"\blast year\b|\bgo?t[oa]? bo[cs]h?[oa]r\b|গত বছর|\bager bo[cs]h?[oa]r\b|আগের বছর",
                         re.IGNORECASE)
+# Round 22: "10 bochor age", "3 years ago", "২ বছর আগে" (digits folded): a time long past, but
+# only beside another calm sign: "contract shesh hoise 1 bochor age, passport dey na" is the
+# length of a danger that goes on.
+_YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2}) ?(?:bo[cs]h?[oa]r|years?|yrs?|বছর) (?:(?:age|ago|agey)\b|আগে)",
+                        re.IGNORECASE)
+# Two to twenty years ago in words, in the scripts people write them: "দশ বছর আগে", "dui bochor age".
+_YEARS_AGO_WORDS = re.compile(
+    r"(?:দুই|তিন|চার|পাঁচ|ছয়|সাত|আট|নয়|দশ|এগারো|বারো|তেরো|চৌদ্দ|পনেরো?|ষোল|সতেরো|আঠারো|উনিশ|বিশ"
+    r"|পঁচিশ|ত্রিশ|অনেক) বছর আগে"
+    r"|\b(?:dui|tin|char|pach|panch|choy|sat|at|noy|dosh|das|egaro|baro|tero|choddo|ponero|bish"
+    r"|onek) bo[cs]h?[oa]r age\b"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|many) years ago\b",
+    re.IGNORECASE)
+_AGO = frozenset(key_of(w) for w in ("age", "ago", "আগে"))
+# Round 22: the age of the one who died, when it is an old person's ("90 bosor boyoshe", "at the
+# age of 84", "৮০ বছর বয়সে"): a natural death, like "boyosh hoyechilo".
+_OLD_AGE = re.compile(r"(?<!\d)([6-9]\d|1[01]\d) ?(?:bo[cs]h?[oa]r|years?|yrs?|বছর)"
+                      r" ?(?:(?:boy[oa]sh?e?|old|of age)\b|বয়সে)"
+                      r"|\bage(?:d| of) ([6-9]\d|1[01]\d)\b", re.IGNORECASE)
+
+
+# Round 22: the body to bring home, and a rule asked in the conditional ("if a worker dies",
+# "মারা গেলে", "jodi kew mara jay"), which is a question, not a death.
+_BODY = re.compile(r"\b(?:body|bodies|lash|lasher|lashta|morodeho|mritodeho)\b|লাশ|মরদেহ|মৃতদেহ",
+                   re.IGNORECASE)
+_IF_DIES = re.compile(r"\b(?:if|when|jodi|jdi)\b[^.?!।]{0,40}?(?:\bdie|\bdead\b|\bmar[ae]\b|মারা|মরে)"
+                      r"|যদি[^.?!।]{0,40}?(?:মারা|মরে|মৃত্যু)|\bdies\b|\bmara (?:gele|jay|jai)\b|\bmore gele\b"
+                      r"|মারা গেলে|মারা যায়|মরে গেলে",
+                      re.IGNORECASE)
+
+
+def long_dead(text: str, hits: list[Hit], this_year: int | None = None) -> bool:
+    """A death, and nothing but a death, told of two years ago or more ("amar chachato bhai 2016
+    te oman e mara gesilo", "দশ বছর আগে ভাই মারা গেছে"): no family needs a body brought home
+    today (round 22). Asked, never raised; any other danger word keeps it as it was."""
+    kinds = {h.cue.category for h in hits if h.cue.category in DANGER and not h.negated}
+    if kinds != {"death_abroad"}:
+        return False
+    now = this_year or date.today().year
+    folded = fold_digits(text)
+    return any(1980 <= int(m.group(1)) <= now - 2 for m in _YEAR.finditer(folded)) or any(
+        int(m.group(1)) >= 2 for m in _YEARS_AGO.finditer(folded)) or bool(_YEARS_AGO_WORDS.search(text))
+
+
+def body_home(text: str, hits: list[Hit]) -> bool:
+    """A death told as it happened ("died", "মারা গেছইন"), not of long ago, and the body named,
+    in a message that asks no rule in the conditional. "lash anar khoroch ke dey" names no death:
+    a question about the rules, not a family with a body abroad."""
+    return (any(h.cue.category == "death_abroad" and not h.negated and not _BODY.search(h.cue.text)
+                for h in hits)
+            and bool(_BODY.search(text)) and not _IF_DIES.search(text) and not past_year(text))
+
+
+def old_age(text: str) -> bool:
+    """Is an age of sixty or more named ("90 bosor boyoshe mara gesen")?"""
+    return bool(_OLD_AGE.search(fold_digits(text)))
 
 
 def past_year(text: str, this_year: int | None = None) -> bool:
     """Does the message name a year before this one (from 1980), or "last year"?"""
     now = this_year or date.today().year
+    text = fold_digits(text)
     return bool(_LAST_YEAR.search(text)) or any(
-        1980 <= int(m.group(1)) < now for m in _YEAR.finditer(fold_digits(text)))
+        1980 <= int(m.group(1)) < now for m in _YEAR.finditer(text))
 
 
-def over(text: str, hits: list[Hit], words: int, *, resolved: bool = True) -> bool:
+# Round 22: a plea after the calm words reopens the story: "he never absconded, he was happy
+# there. please help us find him".
+PLEAS = frozenset(key_of(w) for w in (
+    "help", "sahajjo", "সাহায্য", "shahajjo", "bachao", "বাঁচাও", "bachan", "বাঁচান", "find",
+    "uddhar", "উদ্ধার",
+))  # fmt: skip
+
+
+def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True,
+         joy: bool = True) -> bool:
     """Is the danger told as over? A calm sign after the last danger word, and a past year
     ("2019 e ... atke rakhsilo, pore uddhar korse. ekhon valo achi") or, when `resolved`, a sign
     that all is well now ("a CNG hit his rickshaw... doctor said nothing serious"). Round 9:
     none of the 2,370 labelled danger messages reads so; "at first all was fine, now they beat
     me" puts the calm sign first."""
-    calm = [h for h in hits if h.cue.category in (CALM, RESOLVED) and not h.negated]
+    calm = [h for h in hits if h.cue.category in (CALM, RESOLVED, JOY) and not h.negated]
     if not calm:  # most messages: no look at the text
         return False
     # A danger word inside a calm one (মৃত্যু in মৃত্যুবার্ষিকী, a death anniversary) is the calm one.
@@ -102,10 +178,15 @@ def over(text: str, hits: list[Hit], words: int, *, resolved: bool = True) -> bo
               and not any(c.start <= h.start and h.end <= c.end for c in calm)]
     # With no danger word (the model reads "was kept by the company"), the calm sign must close
     # the story: in its second half.
-    last = max(danger, default=words // 2)
+    last = max(danger, default=len(toks) // 2)
     closing = [c for c in calm if c.start >= last]
+    if closing and any(t.key in PLEAS for t in toks[max(c.end for c in closing):]):
+        return False
     return bool(closing) and (
-        (resolved and any(c.cue.category == RESOLVED for c in closing)) or past_year(text))
+        (resolved and any(c.cue.category == RESOLVED for c in closing))
+        or (joy and any(c.cue.category == JOY for c in closing)) or past_year(text)
+        or (any(c.cue.parts[-1] not in _AGO for c in closing) and any(
+            int(m.group(1)) >= 2 for m in _YEARS_AGO.finditer(fold_digits(text)))))
 
 
 def load(path: Path) -> CueIndex:
@@ -185,6 +266,12 @@ def _match(parts: tuple[str, ...], keys: list[str], start: int) -> int | None:
     return i
 
 
+def _of_knowing(toks: list[Token], negator: Token) -> bool:
+    """Does this negator stand next to a verb of knowing ("dont know", "jani na")?"""
+    i = next(n for n, t in enumerate(toks) if t is negator)
+    return any(0 <= j < len(toks) and toks[j].key in KNOWING for j in (i - 1, i + 1))
+
+
 def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
     """Every cue found in the tokens (once per cue), marked negated when a negator stands next
     to it that is not part of the cue itself."""
@@ -205,6 +292,7 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
                 # "ghum ashe na, golat dori dimu": a negator in another clause says nothing of
                 # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
                 near = [t for t in near if toks[start].clause <= t.clause <= toks[end - 1].clause]
-            negated = any(t.key in NEGATORS and t.key not in inside for t in near)
+            negated = any(t.key in NEGATORS and t.key not in inside and not _of_knowing(toks, t)
+                          for t in near)
             hits.append(Hit(cue, negated, start, end))
     return hits

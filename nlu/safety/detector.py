@@ -38,6 +38,8 @@ class Signals:
     over: bool = False  # told as over: a past year, and a calm sign after the danger (round 9)
     harm_cue: bool = False  # a self-harm cue, weak or strong, not negated (round 10)
     cued: bool = False  # a danger cue, weak or strong, not negated, anywhere (round 12)
+    # A death and the body to bring home, told of someone, not asked of a rule (round 22).
+    body: bool = False
 
     @property
     def not_now(self) -> bool:
@@ -118,14 +120,20 @@ class DangerDetector:
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
         signs = {h.cue.category for h in hits if not h.negated}  # danger cues and signs
         joking = cue_lib.laughs(text) or not signs.isdisjoint(cue_lib.NOT_SERIOUS)
-        if not joking and cue_lib.NATURAL_DEATH in signs:
-            joking = category in cue_lib.NATURAL  # a death in peace, not a beating beside it
+        if not joking and (cue_lib.NATURAL_DEATH in signs or cue_lib.old_age(text)):
+            # A death in peace, not a beating beside it: every danger word in the message, if
+            # any, is of a death, an illness or a disappearance, whatever the model's reading
+            # ("amar chagol ta mara gelo" was read as self-harm: round 22).
+            joking = {c for c in signs if c in DANGER} <= set(cue_lib.NATURAL)
         if not joking and cue_lib.EVERYDAY in signs:
             joking = self._rest(toks, spans, hits) < self.thresholds.danger
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), joking,
-                       cue_lib.over(text, hits, len(toks), resolved=category != "self_harm"),
-                       "self_harm" in signs, not signs.isdisjoint(DANGER))
+                       cue_lib.over(text, hits, toks, resolved=category != "self_harm",
+                                    joy=category not in ("self_harm", "death_abroad"))
+                       or (category == "death_abroad" and cue_lib.long_dead(text, hits)),
+                       "self_harm" in signs, not signs.isdisjoint(DANGER),
+                       cue_lib.body_home(text, hits))
 
     def _rest(self, toks: list[features.Token], spans: list[tuple[int, int]],
               hits: list[cue_lib.Hit]) -> float:
@@ -165,6 +173,12 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         # are; a person who laughs off real danger is asked "are you safe?", and "no" is danger.
         # Likewise a phone that "died", news of strangers, and a danger told as long over.
         return Assessment("unsure", s.strong or s.category, s.danger, ("model", *s.why_not_now))
+    if s.body and not s.not_now:
+        # "A worker from our village fell and died. Who pays for sending the body?" A death
+        # and its body, told of a person: a family that needs the death page and a person now,
+        # however much it reads like a question (round 22: the last kind of death the
+        # development sets missed; a rule asked "if a worker dies" is not one).
+        return Assessment("danger", "death_abroad", s.danger, ("cue", "body"))
     # Not one word of danger in the message, weak or strong: the model's reading alone
     # ("wedding in march, the kafeel gave leave", "Goodbye Riyadh!") must be surer than one a
     # danger word stands behind before it makes an urgent case; below `bare` it asks, and a

@@ -45,7 +45,8 @@ def cue_features(hits: list[cue_lib.Hit]) -> list[str]:
     for hit in hits:
         tag = "neg" if hit.negated else ("strong" if hit.cue.strong else "weak")
         # A "well now" sign is a calm one to the model; only `over` tells them apart.
-        category = cue_lib.CALM if hit.cue.category == cue_lib.RESOLVED else hit.cue.category
+        category = (cue_lib.CALM if hit.cue.category in (cue_lib.RESOLVED, cue_lib.JOY)
+                    else hit.cue.category)
         out.append(f"s:{category}:{tag}")
         if hit.cue.category not in cue_lib.SIGNS:
             out.append(f"s:any:{tag}")

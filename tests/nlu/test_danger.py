@@ -394,3 +394,82 @@ def test_a_pets_death_is_not_an_urgent_case(detector: safety.DangerDetector,
     assert not detector.assess(message).urgent
     # A person's death beside it still is: the pet excuses nothing else.
     assert detector.assess("biral ta mara gese ar amar bhai ke madam mere feleche").urgent
+
+
+# Round 22: the time and the outcome of a story.
+
+def _over(message: str, **kw: bool) -> bool:
+    loaded = cues.load(safety.CUES)
+    toks = tokens(message)
+    return cues.over(message, cues.find(loaded, toks), toks, **kw)
+
+
+def test_a_good_time_closing_the_story_tells_it_is_over() -> None:
+    story = "supervisor bolse aj kaj shesh na korle mere felbe, pore sobai mile biryani khailam, onek moja paisi"
+    assert _over(story)
+    # Not after a self-harm or a death reading: "she was happy on the phone last week".
+    assert not _over(story, joy=False)
+    # A plea after it reopens the story.
+    assert not _over("police took him at night. he was happy there, onek moja korto. please help us find him")
+    # Joy before the danger word closes nothing.
+    assert not _over("eid e sobai khushi silo, kintu ekhon malik amake mere felbe bolse")
+
+
+def test_years_ago_is_a_past_time_only_beside_another_calm_sign() -> None:
+    assert _over("amar dadi mara gese 10 bochor age, aj tar mrittu barshiki te milad holo")
+    assert not _over("contract shesh hoise 1 bochor age, ekhono passport dey na, jete dey na")
+
+
+def test_a_death_long_ago_is_asked_about_and_a_death_today_is_raised(
+        detector: safety.DangerDetector) -> None:
+    old = detector.assess("my uncle passed away in Dubai in 2012. Is any compensation still pending?")
+    assert not old.urgent
+    assert not detector.assess("দশ বছর আগে চাচা সৌদিতে মারা গেছেন, এখন ভাতিজা বিদেশ যেতে চায়, খরচ কত").urgent
+    assert detector.assess("my brother died in Riyadh this morning, company is not answering").urgent
+
+
+def test_an_old_age_named_is_a_natural_death(detector: safety.DangerDetector) -> None:
+    assert cues.old_age("৮৫ বছর বয়সে মারা গেছেন") and cues.old_age("aged 72")
+    assert not cues.old_age("my 30 years old brother")
+    assert not detector.assess("amader gramer chacha 88 bochor boyoshe mara gesen, sobai dua koiren").urgent
+    # The age excuses a death only: an old father beaten is raised.
+    assert detector.assess("amar 65 bochor boyosher baba ke police rastay pitaise, matha fete gese").urgent
+
+
+def test_a_body_to_bring_home_after_a_death_is_urgent_even_asked_as_a_question(
+        detector: safety.DangerDetector) -> None:
+    check = detector.assess("A man from our para fell at the site in Doha and died. "
+                            "Who pays for sending the body home?")
+    assert check.urgent and check.category == "death_abroad"
+    # The rule asked in general, with no death told, or in the conditional, is a question.
+    for question in ("lash deshe anar khoroch ke dey, company na sorkar?",
+                     "how is a body brought home if a worker dies abroad?",
+                     "প্রবাসী মারা গেলে লাশ আনার খরচ কে দেয়?"):
+        assert not detector.assess(question).urgent, question
+
+
+def test_not_knowing_where_negates_no_danger_word() -> None:
+    loaded = cues.load(safety.CUES)
+    hits = cues.find(loaded, tokens("they took him, i dont know which jail"))
+    assert any(h.cue.category == "missing_detained" and not h.negated for h in hits)
+    hits = cues.find(loaded, tokens("police amake jail dey nai"))
+    assert all(h.negated for h in hits if h.cue.category == "missing_detained")
+
+
+@pytest.mark.parametrize("message", ["shash nite parchi na, buk e onek chap, keu hospital e niye jan",
+                                     "শ্বাস নিতে পারতেছি না, ঠোঁট নীল হইয়া যাইতেছে",
+                                     "my roommate cant breathe and his lips are turning blue"])
+def test_not_breathing_is_a_medical_emergency(detector: safety.DangerDetector, message: str) -> None:
+    check = detector.assess(message)
+    assert check.urgent and check.category == "medical_emergency", check
+
+
+@pytest.mark.parametrize("message", [
+    "amar chagol ta mara gelo kal, kisu osukh chilo mone hoy",
+    "the chickens in our farm are dying from the heat, we put more fans in the shed",
+    "laptop ta mara gese, repair e dilam",
+    "ajke camp e bakri jobai kore biryani hoise, kafil bonus dise, mon ta valo lagse",
+])
+def test_an_animals_death_a_feast_or_a_machine_is_not_an_urgent_case(
+        detector: safety.DangerDetector, message: str) -> None:
+    assert not detector.assess(message).urgent
