@@ -24,11 +24,12 @@ class Flood:
 
     async def check(self, channel: str, user_hash: str, text: str) -> Verdict:
         """What to do with one message from this sender."""
-        if (channel not in NO_BURST_CHECK and self.burst_seconds > 0
-                and not await self.limiter.first(self._burst_key(channel, user_hash, text),
-                                                 self.burst_seconds)):
+        mark = (self._burst_key(channel, user_hash, text)
+                if channel not in NO_BURST_CHECK and self.burst_seconds > 0 else None)
+        count = await self.limiter.arrive(mark, self.burst_seconds,
+                                          f"rate:{channel}:{user_hash}", self.window)
+        if count is None:
             return "burst"
-        count = await self.limiter.hit(f"rate:{channel}:{user_hash}", self.window)
         if count <= self.limit:
             return "ok"
         return "notice" if count == self.limit + 1 else "throttled"

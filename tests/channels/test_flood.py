@@ -18,8 +18,14 @@ async def check_limiter(limiter: Any) -> None:
     assert [await limiter.hit("k", 0.3) for _ in range(3)] == [1, 2, 3]
     assert await limiter.hit("other", 0.3) == 1
     assert await limiter.first("seen", 0.3) and not await limiter.first("seen", 0.3)
+    # A message's arrival: the burst mark and the count at once; a copy is not counted.
+    assert await limiter.arrive("mark", 0.3, "n", 0.3) == 1
+    assert await limiter.arrive("mark", 0.3, "n", 0.3) is None
+    assert await limiter.arrive(None, 0.3, "n", 0.3) == 2
+    assert await limiter.arrive("mark2", 0.3, "n", 0.3) == 3
     await asyncio.sleep(0.4)
     assert await limiter.hit("k", 0.3) == 1 and await limiter.first("seen", 0.3)
+    assert await limiter.arrive("mark", 0.3, "n", 0.3) == 1
 
 
 async def check_sliding_cap(limiter: Any, sleep: Any) -> None:
