@@ -473,3 +473,18 @@ def test_not_breathing_is_a_medical_emergency(detector: safety.DangerDetector, m
 def test_an_animals_death_a_feast_or_a_machine_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
     assert not detector.assess(message).urgent
+
+
+def test_a_solved_case_with_thanks_is_asked_about_and_mockery_is_no_joke(
+        detector: safety.DangerDetector) -> None:
+    # Round 23: "settled", "solved", thanks for the guidance close a story like "valo achi".
+    assert _over("malik 4 mash beton dey nai, pore labour court e case korlam, ekhon sob settled. "
+                 "thank you for guiding us")
+    # Others laughing at a person is not a joke told by them (test19's distress message).
+    loaded = cues.load(safety.CUES)
+    hits = cues.find(loaded, tokens("3 bar fail korlam, bari te shobai hashe"))
+    assert not any(h.cue.category == cues.JOKE for h in hits)
+
+
+def test_a_fox_that_took_the_hens_is_not_an_urgent_case(detector: safety.DangerDetector) -> None:
+    assert not detector.assess("amar pala murgi gula shial e khai felse kal raat e 😭").urgent
