@@ -19,6 +19,10 @@ SHORT = 2  # words: a message this short needs a strong danger cue to be urgent
 HARM_WORD = 0.3  # a self-harm word the model reads as self-harm is urgent from this danger up
 LEAN = 0.4  # a window without a danger word counts from this danger of the whole message up
 SECOND_OPINION = 0.6  # intent confidence at which the classifier's danger reading makes us ask
+# The intents, and the confidence, with which the classifier's reading makes a short message with
+# a danger word urgent (round 24): emergency_abroad counts here, as agreement, not alone.
+AGREE = frozenset({*DANGER_INTENTS, "emergency_abroad"})
+AGREE_AT = 0.9
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,11 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
     second = name in DANGER_INTENTS and confidence >= SECOND_OPINION
     if s.danger >= t.danger and s.words <= SHORT and not s.strong:
+        if s.cued and not s.not_now and name in AGREE and confidence >= AGREE_AT:
+            # "বাঁচান, মারতেছে" (save me, beating): a danger word, the model and the intent
+            # classifier all read danger in two words. Round 24: it was asked, and the intent's
+            # page gave the numbers with no ticket (test20).
+            return Assessment("danger", s.category, s.danger, ("model", "intent"))
         # "passport" or "2024 marche" alone: one or two words without a clear sign of danger
         # are not enough for an urgent case, whatever the model thinks of them. Ask.
         return Assessment("unsure", s.category, s.danger, ("model",))

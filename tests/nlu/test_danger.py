@@ -488,3 +488,23 @@ def test_a_solved_case_with_thanks_is_asked_about_and_mockery_is_no_joke(
 
 def test_a_fox_that_took_the_hens_is_not_an_urgent_case(detector: safety.DangerDetector) -> None:
     assert not detector.assess("amar pala murgi gula shial e khai felse kal raat e 😭").urgent
+
+
+def test_two_words_are_urgent_when_a_danger_word_the_model_and_the_intent_agree() -> None:
+    from nlu.safety.detector import Signals, decide
+    from nlu.safety.model import Thresholds
+
+    t = Thresholds(0.55, 0.5, 0.2)
+    short = Signals(0.9, "violence", 0.0, 0.0, None, words=2, cued=True)
+    sure = {"intent": {"name": "emergency_abroad", "confidence": 0.99}}
+    assert decide(short, t, sure).level == "danger"  # "বাঁচান, মারতেছে" (round 24)
+    # Without the intent's agreement, or without a danger word ("passport" alone), it asks.
+    assert decide(short, t, {"intent": {"name": "emergency_abroad", "confidence": 0.6}}).level == "unsure"
+    assert decide(short, t, {"intent": {"name": "visa_documents", "confidence": 0.99}}).level == "unsure"
+    bare = Signals(0.9, "passport_forced_labour", 0.0, 0.0, None, words=1)
+    assert decide(bare, t, sure).level == "unsure"
+
+
+def test_the_other_word_for_a_breath_and_a_phone_that_died(detector: safety.DangerDetector) -> None:
+    assert detector.assess("নিঃশ্বাস নিতে পারতেছি না, বুকে ব্যথা, রুমে কেউ নাই").urgent
+    assert not detector.assess("ফোনটা মরে গেছে, চার্জার নাই, তাই মেসেজ দিতে পারি নাই").urgent
