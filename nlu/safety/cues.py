@@ -128,9 +128,14 @@ def long_dead(text: str, hits: list[Hit], this_year: int | None = None) -> bool:
     if kinds != {"death_abroad"}:
         return False
     now = this_year or date.today().year
-    folded = fold_digits(text)
-    return any(1980 <= int(m.group(1)) <= now - 2 for m in _YEAR.finditer(folded)) or any(
-        int(m.group(1)) >= 2 for m in _YEARS_AGO.finditer(folded)) or bool(_YEARS_AGO_WORDS.search(text))
+    return years_ago(text) or any(
+        1980 <= int(m.group(1)) <= now - 2 for m in _YEAR.finditer(fold_digits(text)))
+
+
+def years_ago(text: str) -> bool:
+    """Two years ago or more, in digits or words ("10 bochor age", "দশ বছর আগে")?"""
+    return any(int(m.group(1)) >= 2 for m in _YEARS_AGO.finditer(fold_digits(text))) or bool(
+        _YEARS_AGO_WORDS.search(text))
 
 
 def body_home(text: str, hits: list[Hit]) -> bool:
@@ -185,8 +190,8 @@ def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True
     return bool(closing) and (
         (resolved and any(c.cue.category == RESOLVED for c in closing))
         or (joy and any(c.cue.category == JOY for c in closing)) or past_year(text)
-        or (any(c.cue.parts[-1] not in _AGO for c in closing) and any(
-            int(m.group(1)) >= 2 for m in _YEARS_AGO.finditer(fold_digits(text)))))
+        # "N years ago" is itself a calm cue: another one must close the story with it.
+        or (any(c.cue.parts[-1] not in _AGO for c in closing) and years_ago(text)))
 
 
 def load(path: Path) -> CueIndex:
@@ -266,10 +271,11 @@ def _match(parts: tuple[str, ...], keys: list[str], start: int) -> int | None:
     return i
 
 
-def _of_knowing(toks: list[Token], negator: Token) -> bool:
-    """Does this negator stand next to a verb of knowing ("dont know", "jani na")?"""
-    i = next(n for n, t in enumerate(toks) if t is negator)
-    return any(0 <= j < len(toks) and toks[j].key in KNOWING for j in (i - 1, i + 1))
+def _negates(toks: list[Token], i: int, inside: set[str]) -> bool:
+    """Is token i a negator of the cue, and not of a verb of knowing beside it ("dont know")?"""
+    key = toks[i].key
+    return key in NEGATORS and key not in inside and not any(
+        0 <= j < len(toks) and toks[j].key in KNOWING for j in (i - 1, i + 1))
 
 
 def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
@@ -287,12 +293,12 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
                 continue
             seen.add(id(cue))
             inside = set(cue.parts)
-            near = toks[max(0, start - BEFORE) : start] + toks[end : end + AFTER]
+            near = [*range(max(0, start - BEFORE), start), *range(end, min(end + AFTER, len(toks)))]
             if cue.category in DANGER:
                 # "ghum ashe na, golat dori dimu": a negator in another clause says nothing of
                 # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
-                near = [t for t in near if toks[start].clause <= t.clause <= toks[end - 1].clause]
-            negated = any(t.key in NEGATORS and t.key not in inside and not _of_knowing(toks, t)
-                          for t in near)
+                near = [i for i in near
+                        if toks[start].clause <= toks[i].clause <= toks[end - 1].clause]
+            negated = any(_negates(toks, i, inside) for i in near)
             hits.append(Hit(cue, negated, start, end))
     return hits

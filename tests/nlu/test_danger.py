@@ -405,7 +405,8 @@ def _over(message: str, **kw: bool) -> bool:
 
 
 def test_a_good_time_closing_the_story_tells_it_is_over() -> None:
-    story = "supervisor bolse aj kaj shesh na korle mere felbe, pore sobai mile biryani khailam, onek moja paisi"
+    story = ("supervisor bolse aj kaj shesh na korle mere felbe, pore sobai mile biryani khailam, "
+             "onek moja paisi")
     assert _over(story)
     # Not after a self-harm or a death reading: "she was happy on the phone last week".
     assert not _over(story, joy=False)
