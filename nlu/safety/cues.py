@@ -161,11 +161,22 @@ def past_year(text: str, this_year: int | None = None) -> bool:
 
 
 # Round 22: a plea after the calm words reopens the story: "he never absconded, he was happy
-# there. please help us find him".
+# there. please help us find him". Round 25: so does fear not denied ("আর সব ঠিক আছে, খালি
+# এই মানুষটারে ডরাই": all else is fine, only I fear this man), but not "ভয় পাইয়েন না".
 PLEAS = frozenset(key_of(w) for w in (
     "help", "sahajjo", "সাহায্য", "shahajjo", "bachao", "বাঁচাও", "bachan", "বাঁচান", "find",
     "uddhar", "উদ্ধার",
 ))  # fmt: skip
+FEARS = frozenset(key_of(w) for w in (
+    "ডরাই", "dorai", "ডরাইতাছি", "ভয়", "bhoy", "afraid", "scared", "fear", "ভয়ে",
+))  # fmt: skip
+
+
+def _reopens(toks: list[Token], start: int) -> bool:
+    """A plea, or a fear no negator denies, from token `start` on."""
+    return any(t.key in PLEAS or (t.key in FEARS and not any(
+        u.key in NEGATORS for u in toks[max(0, i - 2) : i] + toks[i + 1 : i + 3]))
+        for i, t in enumerate(toks) if i >= start)
 
 
 def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True,
@@ -185,7 +196,7 @@ def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True
     # the story: in its second half.
     last = max(danger, default=len(toks) // 2)
     closing = [c for c in calm if c.start >= last]
-    if closing and any(t.key in PLEAS for t in toks[max(c.end for c in closing):]):
+    if closing and _reopens(toks, max(c.end for c in closing)):
         return False
     return bool(closing) and (
         (resolved and any(c.cue.category == RESOLVED for c in closing))

@@ -509,3 +509,16 @@ def test_two_words_are_urgent_when_a_danger_word_the_model_and_the_intent_agree(
 def test_the_other_word_for_a_breath_and_a_phone_that_died(detector: safety.DangerDetector) -> None:
     assert detector.assess("নিঃশ্বাস নিতে পারতেছি না, বুকে ব্যথা, রুমে কেউ নাই").urgent
     assert not detector.assess("ফোনটা মরে গেছে, চার্জার নাই, তাই মেসেজ দিতে পারি নাই").urgent
+
+
+def test_fear_after_the_calm_words_reopens_the_story_unless_denied() -> None:
+    # Round 25 (test21): "all else is fine, only I fear this man".
+    assert not _over("kal rat e supervisor rod diye matha te mereche. ar sob thik ache, shudhu oke dorai")
+    assert _over("kal rat e supervisor rod diye matha te mereche. ekhon sob thik ache, bhoy paiyen na")
+    assert _over("boss hit me once last month, but now all good my dear mother, dont be afraid")
+
+
+def test_a_goodbye_that_promises_an_end_to_others_trouble_is_urgent(
+        detector: safety.DangerDetector) -> None:
+    assert detector.assess("GOODBYE BRO. THANKS FOR EVERYTHING. AFTER TONIGHT NO MORE PROBLEM FOR "
+                           "ANYONE").urgent
