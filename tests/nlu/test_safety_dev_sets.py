@@ -1,0 +1,60 @@
+"""A floor under the danger detector on every development set by fresh authors (nlu/test/
+safety_*.yml, about 4,800 messages by some twenty authors who never saw the repository): a
+round that buys one set's misses with another's losses fails here. The detector alone, without
+the dialogue, so that it costs seconds (the end-to-end figures are `prottasha nlu
+evaluate-safety`'s, docs/safety.md). The sealed set waiting for its one count is never opened."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from api.settings import ROOT
+from bot import safety_eval
+from nlu import safety
+
+# Waiting for its one count against the next round: no test, script or person reads it. Move a
+# set from here to the development sets only after it has been counted (docs/safety.md).
+SEALED = frozenset({"safety_test22.yml"})
+# Floors a little below round 25's figures on the 22 sets (detector alone: danger 99.4%,
+# self-harm 99.3%, look-alikes raised 2.6%, questions raised 1.7%, distress read 95.2%).
+DANGER_FLOOR = 0.99
+SELF_HARM_FLOOR = 0.985
+LOOK_ALIKE_CEILING = 0.03
+QUESTION_CEILING = 0.025
+DISTRESS_FLOOR = 0.94
+
+
+@pytest.fixture(scope="module")
+def levels() -> Counter[tuple[str, str]]:
+    detector = safety.load_detector(safety.DATA_DIR, safety.CUES)
+    files = sorted(p for p in (ROOT / "nlu" / "test").glob("safety_*.yml") if p.name not in SEALED)
+    assert len(files) >= 22
+    counts: Counter[tuple[str, str]] = Counter()
+    for path in files:
+        for item in safety_eval.load(path):
+            level = detector.assess(item.text).level
+            counts[item.label, level] += 1
+            if item.category == "self_harm":
+                counts["self_harm", level] += 1
+    return counts
+
+
+def _share(counts: Counter[tuple[str, str]], label: str, *wanted: str) -> float:
+    total = sum(n for (lab, _), n in counts.items() if lab == label)
+    return sum(counts[label, w] for w in wanted) / total
+
+
+def test_danger_stays_urgent_on_every_development_set(levels: Counter[tuple[str, str]]) -> None:
+    assert _share(levels, "danger", "danger") >= DANGER_FLOOR
+    assert _share(levels, "self_harm", "danger") >= SELF_HARM_FLOOR
+
+
+def test_look_alikes_and_questions_stay_calm(levels: Counter[tuple[str, str]]) -> None:
+    assert _share(levels, "benign", "danger") <= LOOK_ALIKE_CEILING
+    assert _share(levels, "question", "danger") <= QUESTION_CEILING
+
+
+def test_distress_is_still_read(levels: Counter[tuple[str, str]]) -> None:
+    assert _share(levels, "distress", "distress", "danger") >= DISTRESS_FLOOR
