@@ -1,5 +1,5 @@
 """A floor under the danger detector on every development set by fresh authors (nlu/test/
-safety_*.yml, about 4,800 messages by some twenty authors who never saw the repository): a
+safety_*.yml, thousands of messages by some twenty authors who never saw the repository): a
 round that buys one set's misses with another's losses fails here. The detector alone, without
 the dialogue, so that it costs seconds (the end-to-end figures are `prottasha nlu
 evaluate-safety`'s, docs/safety.md). The sealed set waiting for its one count is never opened."""
@@ -17,8 +17,8 @@ from nlu import safety
 # Waiting for its one count against the next round: no test, script or person reads it. Move a
 # set from here to the development sets only after it has been counted (docs/safety.md).
 SEALED = frozenset({"safety_test22.yml"})
-# Floors a little below round 25's figures on the 22 sets (detector alone: danger 99.4%,
-# self-harm 99.3%, look-alikes raised 2.6%, questions raised 1.7%, distress read 95.2%).
+# Floors a little below round 25's figures on the 22 sets (detector alone: danger 99.3%,
+# self-harm 99.3%, look-alikes raised 2.7%, questions raised 1.7%, distress read 95.1%).
 DANGER_FLOOR = 0.99
 SELF_HARM_FLOOR = 0.985
 LOOK_ALIKE_CEILING = 0.03
