@@ -174,18 +174,21 @@ FEARS = frozenset(key_of(w) for w in (
 
 def _reopens(toks: list[Token], start: int) -> bool:
     """A plea, or a fear no negator denies, from token `start` on."""
-    return any(t.key in PLEAS or (t.key in FEARS and not any(
+    return any(toks[i].key in PLEAS or (toks[i].key in FEARS and not any(
         u.key in NEGATORS for u in toks[max(0, i - 2) : i] + toks[i + 1 : i + 3]))
-        for i, t in enumerate(toks) if i >= start)
+        for i in range(start, len(toks)))
 
 
 def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True,
-         joy: bool = True) -> bool:
+         joy: bool = True, death: bool = False) -> bool:
     """Is the danger told as over? A calm sign after the last danger word, and a past year
     ("2019 e ... atke rakhsilo, pore uddhar korse. ekhon valo achi") or, when `resolved`, a sign
     that all is well now ("a CNG hit his rickshaw... doctor said nothing serious"). Round 9:
     none of the 2,370 labelled danger messages reads so; "at first all was fine, now they beat
-    me" puts the calm sign first."""
+    me" puts the calm sign first. When `death` (the reading is of a death), a death told of two
+    years ago or more is over without a calm sign (`long_dead`)."""
+    if death and long_dead(text, hits):
+        return True
     calm = [h for h in hits if h.cue.category in (CALM, RESOLVED, JOY) and not h.negated]
     if not calm:  # most messages: no look at the text
         return False

@@ -134,8 +134,8 @@ class DangerDetector:
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), joking,
                        cue_lib.over(text, hits, toks, resolved=category != "self_harm",
-                                    joy=category not in ("self_harm", "death_abroad"))
-                       or (category == "death_abroad" and cue_lib.long_dead(text, hits)),
+                                    joy=category not in ("self_harm", "death_abroad"),
+                                    death=category == "death_abroad"),
                        "self_harm" in signs, not signs.isdisjoint(DANGER),
                        cue_lib.body_home(text, hits))
 

@@ -3,6 +3,7 @@ look-alikes, long stories, and the thresholds it was trained to."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,20 @@ from nlu.safety.model import danger_of, probabilities
 @pytest.fixture(scope="module")
 def detector() -> safety.DangerDetector:
     return safety.load_detector(safety.DATA_DIR, safety.CUES)
+
+
+@functools.cache
+def _cues() -> cues.CueIndex:
+    return cues.load(safety.CUES)
+
+
+def _hits(message: str) -> list[cues.Hit]:
+    return cues.find(_cues(), tokens(message))
+
+
+def _over(message: str, **kw: bool) -> bool:
+    toks = tokens(message)
+    return cues.over(message, cues.find(_cues(), toks), toks, **kw)
 
 
 @pytest.mark.parametrize(("message", "category"), [
@@ -67,13 +82,16 @@ def test_cues_match_inflections_and_notice_negation() -> None:
     assert negated and all(h.negated for h in negated)
 
 
-def test_a_negator_in_another_clause_says_nothing_of_a_danger_word() -> None:
+@pytest.mark.parametrize(("free", "denied", "category"), [
     # "I can't sleep, I'll put a rope to my neck": the "na" belongs to the sleep (round 18).
-    loaded = cues.load(safety.CUES)
-    hits = cues.find(loaded, tokens("ghum ashe na, golat dori dimu"))
-    assert any(h.cue.category == "self_harm" and not h.negated for h in hits)
-    hits = cues.find(loaded, tokens("golat dori dimu na"))
-    assert all(h.negated for h in hits if h.cue.category == "self_harm")
+    ("ghum ashe na, golat dori dimu", "golat dori dimu na", "self_harm"),
+    # Not knowing where negates no danger word (round 22).
+    ("they took him, i dont know which jail", "police amake jail dey nai", "missing_detained"),
+])
+def test_a_negator_negates_only_the_danger_word_it_stands_by(free: str, denied: str,
+                                                             category: str) -> None:
+    assert any(h.cue.category == category and not h.negated for h in _hits(free))
+    assert all(h.negated for h in _hits(denied) if h.cue.category == category)
 
 
 def test_an_unknown_category_in_the_cue_file_is_an_error(tmp_path: Path) -> None:
@@ -398,12 +416,6 @@ def test_a_pets_death_is_not_an_urgent_case(detector: safety.DangerDetector,
 
 # Round 22: the time and the outcome of a story.
 
-def _over(message: str, **kw: bool) -> bool:
-    loaded = cues.load(safety.CUES)
-    toks = tokens(message)
-    return cues.over(message, cues.find(loaded, toks), toks, **kw)
-
-
 def test_a_good_time_closing_the_story_tells_it_is_over() -> None:
     story = ("supervisor bolse aj kaj shesh na korle mere felbe, pore sobai mile biryani khailam, "
              "onek moja paisi")
@@ -449,14 +461,6 @@ def test_a_body_to_bring_home_after_a_death_is_urgent_even_asked_as_a_question(
         assert not detector.assess(question).urgent, question
 
 
-def test_not_knowing_where_negates_no_danger_word() -> None:
-    loaded = cues.load(safety.CUES)
-    hits = cues.find(loaded, tokens("they took him, i dont know which jail"))
-    assert any(h.cue.category == "missing_detained" and not h.negated for h in hits)
-    hits = cues.find(loaded, tokens("police amake jail dey nai"))
-    assert all(h.negated for h in hits if h.cue.category == "missing_detained")
-
-
 @pytest.mark.parametrize("message", ["shash nite parchi na, buk e onek chap, keu hospital e niye jan",
                                      "শ্বাস নিতে পারতেছি না, ঠোঁট নীল হইয়া যাইতেছে",
                                      "my roommate cant breathe and his lips are turning blue"])
@@ -482,9 +486,7 @@ def test_a_solved_case_with_thanks_is_asked_about_and_mockery_is_no_joke(
     assert _over("malik 4 mash beton dey nai, pore labour court e case korlam, ekhon sob settled. "
                  "thank you for guiding us")
     # Others laughing at a person is not a joke told by them (test19's distress message).
-    loaded = cues.load(safety.CUES)
-    hits = cues.find(loaded, tokens("3 bar fail korlam, bari te shobai hashe"))
-    assert not any(h.cue.category == cues.JOKE for h in hits)
+    assert not any(h.cue.category == cues.JOKE for h in _hits("3 bar fail korlam, bari te shobai hashe"))
 
 
 def test_a_fox_that_took_the_hens_is_not_an_urgent_case(detector: safety.DangerDetector) -> None:
