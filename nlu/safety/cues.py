@@ -294,9 +294,9 @@ def _negates(toks: list[Token], i: int, inside: set[str]) -> bool:
 
 def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
     """Every cue found in the tokens (once per cue), marked negated when a negator stands next
-    to it that is not part of the cue itself."""
+    to it that is not part of the cue itself, nor of another cue."""
     keys = [t.key for t in toks]
-    hits: list[Hit] = []
+    found: list[tuple[Cue, int, int]] = []
     seen: set[int] = set()
     for start, key in enumerate(keys):
         for cue in index.starting(key):
@@ -306,13 +306,19 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
             if end is None:
                 continue
             seen.add(id(cue))
-            inside = set(cue.parts)
-            near = [*range(max(0, start - BEFORE), start), *range(end, min(end + AFTER, len(toks)))]
-            if cue.category in DANGER:
-                # "ghum ashe na, golat dori dimu": a negator in another clause says nothing of
-                # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
-                near = [i for i in near
-                        if toks[start].clause <= toks[i].clause <= toks[end - 1].clause]
-            negated = any(_negates(toks, i, inside) for i in near)
-            hits.append(Hit(cue, negated, start, end))
+            found.append((cue, start, end))
+    # Round 26: a negator among a cue's own words is that cue's, and negates nothing beside it:
+    # "dont worry, all good"; "টাকা না দিলে দোকানে আগুন দিবো" (if you do not pay, we burn it).
+    owned = {i for cue, start, end in found for i in range(start, end) if keys[i] in cue.parts}
+    hits: list[Hit] = []
+    for cue, start, end in found:
+        inside = set(cue.parts)
+        near = [*range(max(0, start - BEFORE), start), *range(end, min(end + AFTER, len(toks)))]
+        if cue.category in DANGER:
+            # "ghum ashe na, golat dori dimu": a negator in another clause says nothing of
+            # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
+            near = [i for i in near
+                    if toks[start].clause <= toks[i].clause <= toks[end - 1].clause]
+        negated = any(_negates(toks, i, inside) for i in near if i not in owned)
+        hits.append(Hit(cue, negated, start, end))
     return hits

@@ -28,6 +28,11 @@ ASK_BUDGET = 0.04
 # and questions ("Goodbye Riyadh!", "wedding in march ... my kafeel") and missed no danger more
 # (docs/safety.md, round 12).
 BARE_MARGIN = 0.04
+# A reading of self-harm is urgent from here at the latest, whatever the alarm budget does to the
+# rest (round 26): the round's hard look-alikes lifted every threshold to 0.57 and cost three
+# self-harm messages on the development sets; at 0.45 they came back for two look-alikes raised
+# and four more sad messages raised as urgent (docs/safety.md, round 26).
+HARM_MAX = 0.45
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
@@ -69,7 +74,7 @@ def tune(signals: list[Signals], labels: list[str]) -> Thresholds:
     low = ask(urgent(None))
     high = urgent(low)
     low = ask(high)
-    harm = min(low, high)
+    harm = min(low, high, HARM_MAX)
     dist = max((g for g in GRID if rate(Thresholds(high, low, g, harm),
                                         ("distress", "danger", "unsure"), distress)
                 >= DISTRESS_RECALL), default=float(GRID[0]))

@@ -4,12 +4,14 @@ look-alikes, long stories, and the thresholds it was trained to."""
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from nlu import safety
 from nlu.safety import cues, features, training
+from nlu.safety.detector import decide
 from nlu.safety.features import tokens
 from nlu.safety.model import danger_of, probabilities
 
@@ -309,7 +311,10 @@ def test_a_danger_that_ends_well_now_is_asked_about_not_raised(
         detector: safety.DangerDetector, message: str) -> None:
     said = detector.signals(message)
     assert said.over, said
-    assert detector.assess(message).level == "unsure"  # asked "are you safe?", never ignored
+    assert not detector.assess(message).urgent
+    # However sure the model is of the danger, a story told as over is asked "are you safe?",
+    # never ignored (round 26: the first one now reads under the threshold, and is let be).
+    assert decide(replace(said, danger=0.99), detector.thresholds).level == "unsure"
 
 
 @pytest.mark.parametrize("message", [
@@ -385,8 +390,11 @@ def test_a_drowning_abroad_is_a_death_and_a_death_in_peace_is_asked_about(
     assert drowned.level == "danger" and drowned.category == "death_abroad", drowned
     # "In peace", written as two words (round 12's sealed set): a grandfather's death at home.
     peace = "nana kal rate shanti te mara gesen, sobai doa koiren"
-    assert detector.signals(peace).not_now
-    assert detector.assess(peace).level == "unsure"
+    said = detector.signals(peace)
+    assert said.not_now
+    assert not detector.assess(peace).urgent
+    # However sure the model's reading of a death, it is asked about, never raised.
+    assert decide(replace(said, danger=0.99), detector.thresholds).level == "unsure"
 
 
 @pytest.mark.parametrize("message", ["TIRED OF LIVING. BYE", "ফোনটা আর খুলব না। মাকে দেখে রেখো"])
@@ -524,3 +532,44 @@ def test_a_goodbye_that_promises_an_end_to_others_trouble_is_urgent(
         detector: safety.DangerDetector) -> None:
     assert detector.assess("GOODBYE BRO. THANKS FOR EVERYTHING. AFTER TONIGHT NO MORE PROBLEM FOR "
                            "ANYONE").urgent
+
+
+@pytest.mark.parametrize(("message", "cue", "negated"), [
+    # Round 26: an apostrophe split "don't" into "don" and "t", which no cue or negator knew.
+    ("i don't want to live anymore", "dont want to live", False),
+    ("I can’t go on like this", "cant go on", False),
+    ("my boss doesn't beat me, he is kind", "beat*", True),
+    # A negator inside a calm sign's own words is that sign's ("don't worry") and leaves the
+    # next sign alone.
+    ("don't worry, all good now", "all good", False),
+])
+def test_a_contraction_is_one_word_and_a_signs_own_negator_is_its_own(message: str, cue: str,
+                                                                      negated: bool) -> None:
+    assert [h.negated for h in _hits(message) if h.cue.text == cue] == [negated]
+
+
+def test_a_threat_of_fire_and_an_unpaid_demand_are_danger(detector: safety.DangerDetector) -> None:
+    # Round 26 (test21): extortion with arson, told of a shopkeeper.
+    assert {"violence", "trafficking_ransom"} <= {h.cue.category for h in _hits(
+        "they said if we dont pay by friday they will set fire to the shop")}
+    assert detector.assess("they said if we dont pay by friday they will set fire to the shop").urgent
+    # The "না" of "টাকা না দিলে" is that cue's own, and does not deny the fire beside it.
+    assert not any(h.negated for h in _hits("কইছে টাকা না দিলে দোকানে আগুন দিবো"))
+    # Lighting the stove is cooking, not a threat.
+    assert not any(h.cue.category == "violence" for h in _hits("chulay agun dilam, bhat rannar jonno"))
+
+
+@pytest.mark.parametrize("message", [
+    "durian er gondhe mori jaitesi bhai 🤢 roommate 3 ta aini rakhse ghore",
+    "Locked myself out of my room again, madam laughed and gave me the spare key. Third time this month",
+    "হাসপাতালে গেছিলাম চেকআপের জন্য, রক্ত পরীক্ষা করছে, রিপোর্ট ভালো।",
+    "আজকা গেমে বার বার মরি যাই ভাই টিম এ কেউ হেলপ করে না",
+])
+def test_a_smell_a_lockout_a_check_up_or_a_game_is_not_an_urgent_case(
+        detector: safety.DangerDetector, message: str) -> None:
+    assert not detector.assess(message).urgent
+
+
+def test_a_game_death_sign_leaves_a_real_death_on_the_crossing() -> None:
+    # The present "mori" only: "game e giye mara gese" is a death on the Libya route.
+    assert not any(h.cue.category == cues.FICTION for h in _hits("bhai game e giye mara gese libya te"))
