@@ -66,9 +66,13 @@ NATURAL = ("death_abroad", "medical_emergency", "missing_detained")
 # is happy", "good news"). Closing the story, it is a "well now" sign like RESOLVED, except after
 # a self-harm or a death reading ("she was happy on the phone last week" is said of a death).
 JOY = "joy"
+# Round 26: a rule asked about, said to be only that ("just asking", "emni jante chaisi"):
+# treated like a joke, an urgent reading becomes "are you safe?" (test22's question about pay
+# cut after an accident at work).
+HYPOTHETICAL = "hypothetical"
 # Categories that are not dangers.
-SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH, JOY)
-NOT_SERIOUS = (JOKE, FICTION, FIGURE)  # these excuse the whole message
+SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH, JOY, HYPOTHETICAL)
+NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole message
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger
 # (round 7, docs/safety.md). Not 🔥: a fire in a camp is real.
@@ -285,10 +289,21 @@ def _match(parts: tuple[str, ...], keys: list[str], start: int) -> int | None:
     return i
 
 
+# Round 26: Bangla puts "na" before a conditional verb ("kaj na korle mare": if I do not work,
+# he beats me), where it denies the condition, not the danger after it (test22).
+_CONDITIONAL_NA = frozenset(key_of(w) for w in ("na", "না"))
+
+
+def _conditional(toks: list[Token], i: int) -> bool:
+    nxt = toks[i + 1].key if i + 1 < len(toks) else ""
+    return toks[i].key in _CONDITIONAL_NA and len(nxt) > 3 and nxt.endswith("le")
+
+
 def _negates(toks: list[Token], i: int, inside: set[str]) -> bool:
-    """Is token i a negator of the cue, and not of a verb of knowing beside it ("dont know")?"""
+    """Is token i a negator of the cue, and not of a verb of knowing beside it ("dont know") or
+    of a condition ("na korle")?"""
     key = toks[i].key
-    return key in NEGATORS and key not in inside and not any(
+    return key in NEGATORS and key not in inside and not _conditional(toks, i) and not any(
         0 <= j < len(toks) and toks[j].key in KNOWING for j in (i - 1, i + 1))
 
 

@@ -573,3 +573,17 @@ def test_a_smell_a_lockout_a_check_up_or_a_game_is_not_an_urgent_case(
 def test_a_game_death_sign_leaves_a_real_death_on_the_crossing() -> None:
     # The present "mori" only: "game e giye mara gese" is a death on the Libya route.
     assert not any(h.cue.category == cues.FICTION for h in _hits("bhai game e giye mara gese libya te"))
+
+
+def test_a_negated_condition_does_not_deny_the_danger_after_it() -> None:
+    # Round 26 (test22): "kaj na korle mare", if I do not work he beats me.
+    assert [h.negated for h in _hits("kaj na korle mare") if h.cue.category == "violence"] == [False]
+    assert all(h.negated for h in _hits("keu amake mare na") if h.cue.category == "violence")
+
+
+def test_a_rule_asked_just_to_know_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
+    message = ("Can the company cut salary if I'm in hospital after an accident at work? Just "
+               "asking, want to know the rules.")
+    said = detector.signals(message)
+    assert said.not_now
+    assert decide(replace(said, danger=0.99), detector.thresholds).level == "unsure"

@@ -16,13 +16,13 @@ from nlu import safety
 
 # Waiting for its one count against the next round: no test, script or person reads it. Move a
 # set from here to the development sets only after it has been counted (docs/safety.md).
-SEALED = frozenset({"safety_test22.yml"})
-# Floors a little below round 25's figures on the 22 sets (detector alone: danger 99.3%,
-# self-harm 99.3%, look-alikes raised 2.7%, questions raised 1.7%, distress read 95.1%).
+SEALED = frozenset({"safety_test23.yml"})
+# Floors a little below round 26's figures on the 23 sets, 4,827 messages (detector alone: danger
+# 99.2%, self-harm 99.3%, look-alikes raised 1.2%, questions raised 0.4%, distress read 95.7%).
 DANGER_FLOOR = 0.99
 SELF_HARM_FLOOR = 0.985
-LOOK_ALIKE_CEILING = 0.03
-QUESTION_CEILING = 0.025
+LOOK_ALIKE_CEILING = 0.02
+QUESTION_CEILING = 0.01
 DISTRESS_FLOOR = 0.94
 
 
@@ -30,7 +30,7 @@ DISTRESS_FLOOR = 0.94
 def levels() -> Counter[tuple[str, str]]:
     detector = safety.load_detector(safety.DATA_DIR, safety.CUES)
     files = sorted(p for p in (ROOT / "nlu" / "test").glob("safety_*.yml") if p.name not in SEALED)
-    assert len(files) >= 22
+    assert len(files) >= 23
     counts: Counter[tuple[str, str]] = Counter()
     for path in files:
         for item in safety_eval.load(path):
