@@ -33,6 +33,10 @@ BARE_MARGIN = 0.04
 # self-harm messages on the development sets; at 0.45 they came back for two look-alikes raised
 # and four more sad messages raised as urgent (docs/safety.md, round 26).
 HARM_MAX = 0.45
+# The "are you safe?" band is at least this wide, whatever the ask budget: round 26's hard
+# look-alikes closed it (unsure = danger = 0.57), and a danger read at 0.55 ("father jailed in
+# Kuala Lumpur, no lawyer") got nothing at all where it had been asked (docs/safety.md, round 27).
+ASK_WIDTH = 0.10
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
@@ -73,7 +77,7 @@ def tune(signals: list[Signals], labels: list[str]) -> Thresholds:
 
     low = ask(urgent(None))
     high = urgent(low)
-    low = ask(high)
+    low = min(ask(high), round(high - ASK_WIDTH, 2))
     harm = min(low, high, HARM_MAX)
     dist = max((g for g in GRID if rate(Thresholds(high, low, g, harm),
                                         ("distress", "danger", "unsure"), distress)
