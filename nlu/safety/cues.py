@@ -176,6 +176,18 @@ FEARS = frozenset(key_of(w) for w in (
 ))  # fmt: skip
 
 
+# Round 27: "My family thinks I am fine": a calm word someone else believes is not the writer's.
+# Third persons only: "I think all is fine now" is the writer's own calm.
+BELIEVING = frozenset(key_of(w) for w in (
+    "thinks", "thought", "believes", "ভাবে", "bhabe", "vabe", "জানে", "jane",
+))  # fmt: skip
+
+
+def _believed(toks: list[Token], start: int) -> bool:
+    """Does a verb of believing stand just before the calm word at `start`?"""
+    return any(t.key in BELIEVING for t in toks[max(0, start - 3) : start])
+
+
 def _reopens(toks: list[Token], start: int) -> bool:
     """A plea, or a fear no negator denies, from token `start` on."""
     return any(toks[i].key in PLEAS or (toks[i].key in FEARS and not any(
@@ -193,7 +205,8 @@ def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True
     years ago or more is over without a calm sign (`long_dead`)."""
     if death and long_dead(text, hits):
         return True
-    calm = [h for h in hits if h.cue.category in (CALM, RESOLVED, JOY) and not h.negated]
+    calm = [h for h in hits if h.cue.category in (CALM, RESOLVED, JOY) and not h.negated
+            and not _believed(toks, h.start)]
     if not calm:  # most messages: no look at the text
         return False
     # A danger word inside a calm one (মৃত্যু in মৃত্যুবার্ষিকী, a death anniversary) is the calm one.

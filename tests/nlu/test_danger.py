@@ -587,3 +587,9 @@ def test_a_rule_asked_just_to_know_is_asked_about_not_raised(detector: safety.Da
     said = detector.signals(message)
     assert said.not_now
     assert decide(replace(said, danger=0.99), detector.thresholds).level == "unsure"
+
+
+def test_a_calm_word_someone_else_believes_does_not_close_the_story() -> None:
+    # Round 27 (test17): the family's belief is not the writer's calm.
+    assert not _over("Sponsor took my passport and keeps my phone at night. My family thinks I am fine.")
+    assert _over("Sponsor took my passport last year, but I got it back. Now I am fine.")
