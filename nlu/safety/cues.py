@@ -93,11 +93,11 @@ def laughs(text: str) -> bool:
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _LAST_YEAR = re.compile(r"\blast year\b|\bgo?t[oa]? bo[cs]h?[oa]r\b|গত বছর|\bager bo[cs]h?[oa]r\b|আগের বছর",
                         re.IGNORECASE)
-# Round 22: "10 bochor age", "3 years ago", "২ বছর আগে" (digits folded): a time long past, but
-# only beside another calm sign: "contract shesh hoise 1 bochor age, passport dey na" is the
-# length of a danger that goes on.
-_YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2}) ?(?:bo[cs]h?[oa]r|years?|yrs?|বছর) (?:(?:age|ago|agey)\b|আগে)",
-                        re.IGNORECASE)
+# Round 22: "10 bochor age", "3 years ago", "২ বছর আগে" (digits folded; round 28: "5 years
+# back"): a time long past, but only beside another calm sign: "contract shesh hoise 1 bochor
+# age, passport dey na" is the length of a danger that goes on.
+_YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2}) ?(?:bo[cs]h?[oa]r|years?|yrs?|বছর)"
+                        r" (?:(?:age|ago|agey|back)\b|আগে)", re.IGNORECASE)
 # Two to twenty years ago in words, in the scripts people write them: "দশ বছর আগে", "dui bochor age".
 _YEARS_AGO_WORDS = re.compile(
     r"(?:দুই|তিন|চার|পাঁচ|ছয়|সাত|আট|নয়|দশ|এগারো|বারো|তেরো|চৌদ্দ|পনেরো?|ষোল|সতেরো|আঠারো|উনিশ|বিশ"
@@ -188,11 +188,16 @@ def _believed(toks: list[Token], start: int) -> bool:
     return any(t.key in BELIEVING for t in toks[max(0, start - 3) : start])
 
 
+# Round 28: the writer helping is no plea ("now i help other driver", "I want to help others").
+HELPERS = frozenset(key_of(w) for w in ("i", "we", "to", "ami", "amra", "আমি", "আমরা"))
+
+
 def _reopens(toks: list[Token], start: int) -> bool:
     """A plea, or a fear no negator denies, from token `start` on."""
-    return any(toks[i].key in PLEAS or (toks[i].key in FEARS and not any(
-        u.key in NEGATORS for u in toks[max(0, i - 2) : i] + toks[i + 1 : i + 3]))
-        for i in range(start, len(toks)))
+    return any((toks[i].key in PLEAS and not (i > 0 and toks[i - 1].key in HELPERS))
+               or (toks[i].key in FEARS and not any(
+                   u.key in NEGATORS for u in toks[max(0, i - 2) : i] + toks[i + 1 : i + 3]))
+               for i in range(start, len(toks)))
 
 
 def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True,

@@ -593,3 +593,11 @@ def test_a_calm_word_someone_else_believes_does_not_close_the_story() -> None:
     # Round 27 (test17): the family's belief is not the writer's calm.
     assert not _over("Sponsor took my passport and keeps my phone at night. My family thinks I am fine.")
     assert _over("Sponsor took my passport last year, but I got it back. Now I am fine.")
+
+
+def test_a_story_five_years_back_that_is_all_over_is_asked_about_not_raised() -> None:
+    # Round 28 (test23): "5 years back", "it is all over", "got my money".
+    assert _over("5 years back in jeddah my kafeel beat me and took passport. it is all over, i came "
+                 "home, case finished, got my money. now i help other driver")
+    # Rat poison is no everyday sign: it is the means at hand in self-harm (test6, test14, test22).
+    assert not any(h.cue.category == cues.EVERYDAY for h in _hits("I bought rat poison today"))
