@@ -601,3 +601,11 @@ def test_a_story_five_years_back_that_is_all_over_is_asked_about_not_raised() ->
                  "home, case finished, got my money. now i help other driver")
     # Rat poison is no everyday sign: it is the means at hand in self-harm (test6, test14, test22).
     assert not any(h.cue.category == cues.EVERYDAY for h in _hits("I bought rat poison today"))
+
+
+def test_a_family_that_wants_to_know_the_truth_is_not_asking_a_rule() -> None:
+    # Round 29: "jante chai" is said of a son found dead; it is no hypothetical sign.
+    assert not any(h.cue.category == cues.HYPOTHETICAL for h in _hits(
+        "bhaiya ke room e mrito paowa gese saudi te. amra sotti ta jante chai ar lash ta dekhte chai"))
+    assert any(h.cue.category == "missing_detained" for h in _hits(
+        "MY FRIEND NOT COME BACK FROM WORK SINCE SUNDAY. PHONE OFF"))
