@@ -609,3 +609,10 @@ def test_a_family_that_wants_to_know_the_truth_is_not_asking_a_rule() -> None:
         "bhaiya ke room e mrito paowa gese saudi te. amra sotti ta jante chai ar lash ta dekhte chai"))
     assert any(h.cue.category == "missing_detained" for h in _hits(
         "MY FRIEND NOT COME BACK FROM WORK SINCE SUNDAY. PHONE OFF"))
+
+
+def test_treat_and_treatment_are_not_a_threat() -> None:
+    # Round 30 (test25): "threat*" folded to "treat*" and matched "treatment".
+    for message in ("They treat her like family", "employer paid all treatment"):
+        assert not any(h.cue.category == "violence" for h in _hits(message))
+    assert any(h.cue.category == "violence" for h in _hits("the kafeel threatened to kill me"))
