@@ -616,3 +616,12 @@ def test_treat_and_treatment_are_not_a_threat() -> None:
     for message in ("They treat her like family", "employer paid all treatment"):
         assert not any(h.cue.category == "violence" for h in _hits(message))
     assert any(h.cue.category == "violence" for h in _hits("the kafeel threatened to kill me"))
+
+
+@pytest.mark.parametrize("message", [
+    # Round 31 (test26): chest pain in Chittagonian (বিষ is pain there), and seizures.
+    "আঁর বুকে বেজায় বিষ করের, বাম আতখান অবশ লাগের, গা দি ঘাম ছুইটতেছে। দোকানে একা।",
+    "he is having seizures since morning and can't speak, getting worse every hour",
+])
+def test_chest_pain_numbness_and_seizures_are_medical_emergency_words(message: str) -> None:
+    assert any(h.cue.category == "medical_emergency" and not h.negated for h in _hits(message))
