@@ -196,7 +196,8 @@ def _reopens(toks: list[Token], start: int) -> bool:
     """A plea, or a fear no negator denies, from token `start` on."""
     return any((toks[i].key in PLEAS and not (i > 0 and toks[i - 1].key in HELPERS))
                or (toks[i].key in FEARS and not any(
-                   u.key in NEGATORS for u in toks[max(0, i - 2) : i] + toks[i + 1 : i + 3]))
+                   _negates(toks, j, set()) for j in (*range(max(0, i - 2), i), *range(i + 1, i + 3))
+                   if j < len(toks)))
                for i in range(start, len(toks)))
 
 

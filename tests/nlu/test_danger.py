@@ -482,6 +482,11 @@ def test_not_breathing_is_a_medical_emergency(detector: safety.DangerDetector, m
     "the chickens in our farm are dying from the heat, we put more fans in the shed",
     "laptop ta mara gese, repair e dilam",
     "ajke camp e bakri jobai kore biryani hoise, kafil bonus dise, mon ta valo lagse",
+    # Round 26: a smell, a lock-out, a check-up, a game.
+    "durian er gondhe mori jaitesi bhai 🤢 roommate 3 ta aini rakhse ghore",
+    "Locked myself out of my room again, madam laughed and gave me the spare key. Third time this month",
+    "হাসপাতালে গেছিলাম চেকআপের জন্য, রক্ত পরীক্ষা করছে, রিপোর্ট ভালো।",
+    "আজকা গেমে বার বার মরি যাই ভাই টিম এ কেউ হেলপ করে না",
 ])
 def test_an_animals_death_a_feast_or_a_machine_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
@@ -557,17 +562,6 @@ def test_a_threat_of_fire_and_an_unpaid_demand_are_danger(detector: safety.Dange
     assert not any(h.negated for h in _hits("কইছে টাকা না দিলে দোকানে আগুন দিবো"))
     # Lighting the stove is cooking, not a threat.
     assert not any(h.cue.category == "violence" for h in _hits("chulay agun dilam, bhat rannar jonno"))
-
-
-@pytest.mark.parametrize("message", [
-    "durian er gondhe mori jaitesi bhai 🤢 roommate 3 ta aini rakhse ghore",
-    "Locked myself out of my room again, madam laughed and gave me the spare key. Third time this month",
-    "হাসপাতালে গেছিলাম চেকআপের জন্য, রক্ত পরীক্ষা করছে, রিপোর্ট ভালো।",
-    "আজকা গেমে বার বার মরি যাই ভাই টিম এ কেউ হেলপ করে না",
-])
-def test_a_smell_a_lockout_a_check_up_or_a_game_is_not_an_urgent_case(
-        detector: safety.DangerDetector, message: str) -> None:
-    assert not detector.assess(message).urgent
 
 
 def test_a_game_death_sign_leaves_a_real_death_on_the_crossing() -> None:
