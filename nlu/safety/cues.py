@@ -98,6 +98,10 @@ _LAST_YEAR = re.compile(r"\blast year\b|\bgo?t[oa]? bo[cs]h?[oa]r\b|গত ব�
 # age, passport dey na" is the length of a danger that goes on.
 _YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2}) ?(?:bo[cs]h?[oa]r|years?|yrs?|বছর)"
                         r" (?:(?:age|ago|agey|back)\b|আগে)", re.IGNORECASE)
+# Round 32: "মারা গেছেন আজ ৭ বছর হলো" (it has been seven years): of a death only. Of anything else
+# it is how long a danger has gone on: "2 bochor hoilo kono kaj pai nai" (test10, self-harm).
+_YEARS_SINCE = re.compile(r"(?<!\d)(\d{1,2}) ?(?:bo[cs]h?[oa]r|years?|বছর)"
+                          r" (?:(?:holo|hoilo|hoye gese)\b|হলো|হল\b|হইল|হয়ে গেছে)", re.IGNORECASE)
 # Two to twenty years ago in words, in the scripts people write them: "দশ বছর আগে", "dui bochor age".
 _YEARS_AGO_WORDS = re.compile(
     r"(?:দুই|তিন|চার|পাঁচ|ছয়|সাত|আট|নয়|দশ|এগারো|বারো|তেরো|চৌদ্দ|পনেরো?|ষোল|সতেরো|আঠারো|উনিশ|বিশ"
@@ -132,8 +136,9 @@ def long_dead(text: str, hits: list[Hit], this_year: int | None = None) -> bool:
     if kinds != {"death_abroad"}:
         return False
     now = this_year or date.today().year
-    return years_ago(text) or any(
-        1980 <= int(m.group(1)) <= now - 2 for m in _YEAR.finditer(fold_digits(text)))
+    folded = fold_digits(text)
+    return years_ago(text) or any(int(m.group(1)) >= 2 for m in _YEARS_SINCE.finditer(folded)) or any(
+        1980 <= int(m.group(1)) <= now - 2 for m in _YEAR.finditer(folded))
 
 
 def years_ago(text: str) -> bool:

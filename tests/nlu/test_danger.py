@@ -351,6 +351,8 @@ def test_news_of_strangers_is_asked_about_not_raised(detector: safety.DangerDete
     "kal qurbani dilam, goru jobai korte 3 jon lagse, mangsho bhag kore dilam",
     "HSC exam kal, physics e mara jabo 😭",
     "agami marche dubai jabo inshallah, visa ki ki lagbe",
+    # Round 32: the joy after the dying (test27).
+    "residence permit pailam 7 bochor por, mon chay mori jai khushite",
 ])
 def test_an_everyday_chore_or_date_is_not_an_urgent_case(detector: safety.DangerDetector,
                                                          message: str) -> None:
@@ -447,6 +449,10 @@ def test_a_death_long_ago_is_asked_about_and_a_death_today_is_raised(
     assert not old.urgent
     assert not detector.assess("দশ বছর আগে চাচা সৌদিতে মারা গেছেন, এখন ভাতিজা বিদেশ যেতে চায়, খরচ কত").urgent
     assert detector.assess("my brother died in Riyadh this morning, company is not answering").urgent
+    # Round 32: "it has been seven years" of a death; of anything else it is how long a danger
+    # has gone on, and no excuse.
+    assert cues.long_dead("দাদি মারা গেছেন আজ ৭ বছর হলো", _hits("দাদি মারা গেছেন আজ ৭ বছর হলো"))
+    assert not _over("2 bochor hoilo kono kaj pai nai, maramari korse, ekhon sob thik ase", resolved=False)
 
 
 def test_an_old_age_named_is_a_natural_death(detector: safety.DangerDetector) -> None:
