@@ -81,7 +81,10 @@ LAUGHING = frozenset("\U0001F602\U0001F923\U0001F606\U0001F639\U0001F605"  # �
                      "\U0001F60B\U0001F61C\U0001F61D\U0001F61B\U0001F92A"
                      "\U0001F3CF\u26BD\U0001F3C6"  # 🏏 ⚽ 🏆
                      # Round 18, grinning faces: 😀 😃 😄 😁 (13 labelled messages, all benign).
-                     "\U0001F600\U0001F603\U0001F604\U0001F601")
+                     "\U0001F600\U0001F603\U0001F604\U0001F601"
+                     # Round 33, a party: 🎉 🥳 🎊 (eight benign messages, no other label). Not 😊,
+                     # 🥰 or ❤: a goodbye can smile ("don't worry about me 😊").
+                     "\U0001F389\U0001F973\U0001F38A")
 
 
 def laughs(text: str) -> bool:

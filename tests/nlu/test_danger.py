@@ -158,6 +158,9 @@ def test_a_laughing_or_a_games_emoji_is_a_sign_of_a_joke(detector: safety.Danger
     # Round 18: grinning faces, and dying of laughter in Chittagonian and Sylheti.
     assert cues.laughs("bro tomar dokan e hamla dibo 😁") and cues.laughs("mere felbe 😄")
     assert detector.signals("শাশুড়ি কইয়ে চিলরে ধরি মারি ফেলাইবো, পোয়া হাসি মরি যার").joking
+    # Round 33: a party (test28), but not a smile: a goodbye can smile.
+    assert not detector.assess("MY DAUGHTER GOT GPA 5!!! i am shouting in the camp 🎉🎉").urgent
+    assert cues.laughs("result out 🥳") and not cues.laughs("don't worry about me 😊")
 
 
 def test_a_short_clause_without_a_danger_word_is_not_read_alone(
@@ -353,6 +356,8 @@ def test_news_of_strangers_is_asked_about_not_raised(detector: safety.DangerDete
     "agami marche dubai jabo inshallah, visa ki ki lagbe",
     # Round 32: the joy after the dying (test27).
     "residence permit pailam 7 bochor por, mon chay mori jai khushite",
+    # Round 33: on leave in March (test28).
+    "মার্চে ছুটিতে দেশে আইতাছি আম্মারে কইও পিঠা বানাইয়া রাখতে",
 ])
 def test_an_everyday_chore_or_date_is_not_an_urgent_case(detector: safety.DangerDetector,
                                                          message: str) -> None:
