@@ -17,8 +17,10 @@ run: $(STAMP)
 	$(BIN)/prottasha nlu train
 	$(BIN)/prottasha serve
 
+# In parallel, one worker per core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

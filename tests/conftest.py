@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
@@ -17,6 +19,62 @@ from referral.db import make_engine, make_sessionmaker
 from referral.migrate import upgrade
 
 REQUIRE = os.environ.get("REQUIRE_TEST_SERVICES") == "1"
+# Under pytest-xdist (`make test` runs the suite in parallel) each worker is "gw0", "gw1"...: it
+# gets a PostgreSQL database and a Redis database of its own, so that no worker empties a schema
+# or a keyspace another is using.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_created: list[str] = []
+
+
+def postgres_url() -> str | None:
+    """TEST_DATABASE_URL, or this worker's own database beside it (created the first time)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url or not WORKER:
+        return url
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    mine = base.set(database=f"{base.database}_{WORKER}")
+    if not _created:
+        _admin(url, f'DROP DATABASE IF EXISTS "{mine.database}" WITH (FORCE)',
+               f'CREATE DATABASE "{mine.database}"')
+        _created.append(mine.render_as_string(hide_password=False))
+    return _created[0]
+
+
+def redis_test_url() -> str | None:
+    """TEST_REDIS_URL, or under a worker the database numbered below it ("/15", "/14"...)."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url or not WORKER:
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(db - int(WORKER.removeprefix('gw'))) % 16}"))
+
+
+def _admin(url: str, *statements: str) -> None:
+    """Statements outside a transaction (CREATE DATABASE) on the server of `url`."""
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _created:
+        from sqlalchemy.engine import make_url
+
+        name = make_url(_created[0]).database
+        _admin(os.environ["TEST_DATABASE_URL"], f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _unavailable(what: str) -> None:
@@ -37,7 +95,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each test that uses it runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = postgres_url()
     if not url:
         _unavailable("PostgreSQL")
     assert url is not None
@@ -47,23 +105,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def _reset_postgres(url: str) -> None:
     """An empty schema, so each test starts fresh and leaves nothing behind."""
-    import asyncio
-
-    import asyncpg
-
-    async def reset() -> None:
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
-        finally:
-            await conn.close()
-
-    asyncio.run(reset())
+    _admin(url, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
 
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    url = os.environ.get("TEST_REDIS_URL")
+    url = redis_test_url()
     if not url:
         _unavailable("Redis")
     assert url is not None
@@ -86,15 +133,35 @@ def nlu_dir() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def nlu_model(nlu_dir: Path):  # type: ignore[no-untyped-def]
-    """The real built-in NLU and danger detector, trained once (and saved, so that the
-    processes a test starts load them instead of each training its own)."""
+@contextmanager
+def _training_lock(nlu_dir: Path) -> Iterator[None]:
+    """One parallel worker trains; the others wait for it and load what it saved."""
+    import fcntl
+
+    with open(nlu_dir / ".training.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def danger_detector(nlu_dir: Path):  # type: ignore[no-untyped-def]
+    """The real danger detector, trained once and saved in `nlu_dir`, then loaded by each
+    worker first of all: `Resources.load` and the dialogue find it loaded instead of each
+    worker training its own in memory."""
     from nlu import safety
+
+    with _training_lock(nlu_dir):
+        return safety.load_detector(safety.DATA_DIR, safety.CUES, nlu_dir)
+
+
+@pytest.fixture(scope="session")
+def nlu_model(nlu_dir: Path, danger_detector: Any):  # type: ignore[no-untyped-def]
+    """The real built-in NLU (and the danger detector), trained once (and saved, so that the
+    processes a test starts load them instead of each training its own)."""
     from nlu.engine import load_or_train
 
-    safety.load_detector(safety.DATA_DIR, safety.CUES, nlu_dir)
-    return load_or_train(ROOT / "nlu" / "data", nlu_dir)
+    with _training_lock(nlu_dir):
+        return load_or_train(ROOT / "nlu" / "data", nlu_dir)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from api.settings import Settings
 from referral.db import behind_transaction_pooler, make_engine, make_sessionmaker
 from tests.channels.conftest import AUTH_TOKEN, channel_settings, post_twilio, sms
 from tests.channels.dbutil import InboxMessage, count
-from tests.conftest import REQUIRE, _reset_postgres
+from tests.conftest import REQUIRE, _reset_postgres, postgres_url
 
 pytestmark = pytest.mark.postgres
 PATH = "/webhooks/twilio/sms"
@@ -49,7 +49,7 @@ def _free_port() -> int:
 def bouncer() -> Iterator[str]:
     """A PgBouncer in transaction mode in front of TEST_DATABASE_URL's (emptied) database; its
     URL, with no options."""
-    url, binary = os.environ.get("TEST_DATABASE_URL"), _pgbouncer()
+    url, binary = postgres_url(), _pgbouncer()
     if not url or not binary:
         missing = "PostgreSQL" if not url else "PgBouncer (apt-get install pgbouncer)"
         if REQUIRE:

@@ -17,8 +17,8 @@ from nlu.safety.model import danger_of, probabilities
 
 
 @pytest.fixture(scope="module")
-def detector() -> safety.DangerDetector:
-    return safety.load_detector(safety.DATA_DIR, safety.CUES)
+def detector(danger_detector: safety.DangerDetector) -> safety.DangerDetector:
+    return danger_detector
 
 
 @functools.cache

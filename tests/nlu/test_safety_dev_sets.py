@@ -27,8 +27,8 @@ DISTRESS_FLOOR = 0.94
 
 
 @pytest.fixture(scope="module")
-def levels() -> Counter[tuple[str, str]]:
-    detector = safety.load_detector(safety.DATA_DIR, safety.CUES)
+def levels(danger_detector: safety.DangerDetector) -> Counter[tuple[str, str]]:
+    detector = danger_detector
     files = sorted(p for p in (ROOT / "nlu" / "test").glob("safety_*.yml") if p.name not in SEALED)
     assert len(files) >= 29
     counts: Counter[tuple[str, str]] = Counter()
