@@ -49,13 +49,14 @@ JOKE = "joke"
 # A story on a screen or a field ("natok", "movie", "cricket match"): the villain locks the
 # heroine up, Bangladesh "beat" India. Treated like a joke: an urgent reading becomes a question.
 FICTION = "fiction"
-# A figure of speech about a thing, not a person ("amar phone ta mara gese", "this heat is killing
-# me"): treated like a joke. Round 9: none of the 2,370 labelled danger messages has one.
+# A figure of speech ("this heat is killing me", "bored to death"): treated like a joke. Round 9:
+# none of the 2,370 labelled danger messages has one. A thing that dies ("amar phone ta mara
+# gese") was one until round 34; it is an everyday sign now, which excuses its clause only.
 FIGURE = "figure"
 # Round 10 (none of the 2,370 labelled danger messages has one of these):
 # An everyday thing told in danger's words ("machta kaite felse", a fish was cut; "agami
-# marche", next March; "HSC exam e mara jabo"). It excuses its own clause only: "HSC pass kore
-# saudi aslam, ekhon malik passport rekhe dise" is danger (nlu/safety/detector.py).
+# marche", next March; "HSC exam e mara jabo"; "battery died"). It excuses its own clause only:
+# "HSC pass kore saudi aslam, ekhon malik passport rekhe dise" is danger (nlu/safety/detector.py).
 EVERYDAY = "everyday"
 # An old person's natural death ("boyosh hoyechilo", "shantite mara gesen", a kulkhani) or a
 # farm animal's ("chagolta mara gelo"): it excuses a death, an illness or a disappearance,

@@ -156,6 +156,16 @@ class DangerDetector:
             probs = probabilities(self.model, features.extract(toks[start:end],
                                                                cue_features(inside)))
             rest = max(rest, danger_of(probs))
+        if rest:
+            # And the rest read together: a danger told over several clauses ("i am in a boat
+            # not know where... anyone who talk they beat... they want more money from family.
+            # battery low") is more than its one clause with a danger word (round 34).
+            kept = sorted({i for start, end in spans for i in range(start, end)
+                           if not any(h.start < end and start < h.end for h in signs)})
+            inside = [h for h in hits if all(i in kept for i in range(h.start, h.end))]
+            probs = probabilities(self.model, features.extract([toks[i] for i in kept],
+                                                               cue_features(inside)))
+            rest = max(rest, danger_of(probs))
         return rest
 
     def assess(self, text: str, parse: dict[str, Any] | None = None) -> Assessment:

@@ -258,6 +258,8 @@ def test_the_detector_sees_a_danger_word_and_not_a_negated_one(
     "i bought kerosene, tonight i will set myself on fire",
     # The rope at the neck in a Chattogram or Sylhet case ending (round 17).
     "মাঝে মাঝে রাইতে খালি গলাত দড়ি দিবার কথা মাথাত আসে",
+    # A rope tied and kept ready (round 34): there was no word for it but at the neck or the fan.
+    "সব শেষ, কেউ বুঝে না। রাতে দড়ি বেঁধে রাখছি, আর পারি না",
 ])
 def test_self_harm_in_either_script_however_spelt_or_inflected(
         detector: safety.DangerDetector, message: str) -> None:
@@ -269,6 +271,9 @@ def test_self_harm_in_either_script_however_spelt_or_inflected(
     "amar phone ta mara gese, notun number theke dicchi",
     "this heat is killing me, 50 degree today in riyadh",
     "গরমে মইরা যাইতেছি ভাই, এসি নষ্ট",
+    # Round 34: a battery dying, an engine (test29).
+    "PHONE BATTERY DYING 2%. WILL CALL TONIGHT. TELL AMMA I AM FINE",
+    "bus er engine mara gese highway te, mechanic ashtese",
 ])
 def test_a_figure_of_speech_about_a_thing_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
@@ -287,6 +292,20 @@ def test_a_death_told_near_those_words_is_still_a_death(detector: safety.DangerD
                                                          message: str) -> None:
     assert not detector.signals(message).not_now
     assert detector.assess(message).level == "danger"
+
+
+@pytest.mark.parametrize("message", [
+    # Round 34: a dying battery excuses its own clause, not the danger told in the others, even
+    # when no one clause carries it alone (test29).
+    "we are in a boat nobody know where. who talk they beat. now they want more money from family. "
+    "battery low",
+    "My uncle's kafeel locked him and 4 others inside the camp, they aren't allowed out even for "
+    "food. He sent a voice note before his phone died. Who do we call?",
+])
+def test_a_thing_that_dies_excuses_its_own_clause_only(detector: safety.DangerDetector,
+                                                        message: str) -> None:
+    assert any(h.cue.category == cues.EVERYDAY for h in _hits(message))
+    assert detector.assess(message).urgent
 
 
 def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
@@ -498,6 +517,10 @@ def test_not_breathing_is_a_medical_emergency(detector: safety.DangerDetector, m
     "Locked myself out of my room again, madam laughed and gave me the spare key. Third time this month",
     "হাসপাতালে গেছিলাম চেকআপের জন্য, রক্ত পরীক্ষা করছে, রিপোর্ট ভালো।",
     "আজকা গেমে বার বার মরি যাই ভাই টিম এ কেউ হেলপ করে না",
+    # Round 34: pests, a drama in Sylheti, coming in March (test29).
+    "dorm e cockroach er otyachar, spray ar poison kinlam, juddho shuru",
+    "নাটকো দেখাইলো দালালে পুয়ারে আটকাই রাখছে, বালা নাটক",
+    "bhaiya bolse marche te ashbe, bari rong korabo",
 ])
 def test_an_animals_death_a_feast_or_a_machine_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
