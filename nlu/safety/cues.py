@@ -199,11 +199,21 @@ def _believed(toks: list[Token], start: int) -> bool:
 
 # Round 28: the writer helping is no plea ("now i help other driver", "I want to help others").
 HELPERS = frozenset(key_of(w) for w in ("i", "we", "to", "ami", "amra", "আমি", "আমরা"))
+# Round 35: nor is thanks for help given ("apnader help er jonno dhonnobad", test30's 2019 story).
+THANKS = frozenset(key_of(w) for w in (
+    "thanks", "thank", "dhonnobad", "dhonnobaad", "ধন্যবাদ", "shukriya", "শুকরিয়া", "grateful",
+))  # fmt: skip
+
+
+def _thanked(toks: list[Token], i: int) -> bool:
+    """Do thanks stand within three words of the plea at `i`?"""
+    return any(t.key in THANKS for t in toks[max(0, i - 3) : i + 4])
 
 
 def _reopens(toks: list[Token], start: int) -> bool:
     """A plea, or a fear no negator denies, from token `start` on."""
-    return any((toks[i].key in PLEAS and not (i > 0 and toks[i - 1].key in HELPERS))
+    return any((toks[i].key in PLEAS and not (i > 0 and toks[i - 1].key in HELPERS)
+                and not _thanked(toks, i))
                or (toks[i].key in FEARS and not any(
                    _negates(toks, j, set()) for j in (*range(max(0, i - 2), i), *range(i + 1, i + 3))
                    if j < len(toks)))

@@ -462,6 +462,22 @@ def test_a_good_time_closing_the_story_tells_it_is_over() -> None:
     assert not _over("eid e sobai khushi silo, kintu ekhon malik amake mere felbe bolse")
 
 
+def test_thanks_for_help_given_reopen_nothing() -> None:
+    # Round 35 (test30): "help" in thanks closes a story told as over; a plea still reopens it.
+    story = "2020 e malik passport rekhe dise, pore embassy diye ferot paisi, ekhon valo asi"
+    assert _over(story + ". apnader help er jonno dhonnobad")
+    assert not _over(story + ". kintu abar nise, help koren")
+
+
+@pytest.mark.parametrize(("message", "category"), [
+    # Round 35 (test30): no word for machetes or hiding; a kept passport spelt as it is spoken.
+    ("some guys came in our hostel with machetes, my cousin is hiding under the bed", "violence"),
+    ("মোর পাসপোট কফিল রাখি দিছে, না করলে হুরুব মামলা দিবে", "passport_forced_labour"),
+])
+def test_words_fresh_authors_used_are_cues(message: str, category: str) -> None:
+    assert any(h.cue.category == category and not h.negated for h in _hits(message))
+
+
 def test_years_ago_is_a_past_time_only_beside_another_calm_sign() -> None:
     assert _over("amar dadi mara gese 10 bochor age, aj tar mrittu barshiki te milad holo")
     assert not _over("contract shesh hoise 1 bochor age, ekhono passport dey na, jete dey na")
@@ -521,6 +537,10 @@ def test_not_breathing_is_a_medical_emergency(detector: safety.DangerDetector, m
     "dorm e cockroach er otyachar, spray ar poison kinlam, juddho shuru",
     "নাটকো দেখাইলো দালালে পুয়ারে আটকাই রাখছে, বালা নাটক",
     "bhaiya bolse marche te ashbe, bari rong korabo",
+    # Round 35: a CNG that died on the road, the sacrifice's blood washed, a child's exam (test30).
+    "আইজ সিএনজি রাস্তাত মরি গেইয়ে, গ্যারেজত নিলাম",
+    "কোরবানির পর রক্ত ধুইতে ধুইতে দুপুর, পরে গোস্ত ভাগ করলাম",
+    "madam son say if i fail english my father will kill me, i help him study",
 ])
 def test_an_animals_death_a_feast_or_a_machine_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
