@@ -462,6 +462,13 @@ def test_a_good_time_closing_the_story_tells_it_is_over() -> None:
     assert not _over("eid e sobai khushi silo, kintu ekhon malik amake mere felbe bolse")
 
 
+def test_a_cataract_is_no_sanitary_pad() -> None:
+    # Round 36: "ছানি*" (cataract) keyed as "sani*" and excused a confinement that named
+    # "sanitary pad"; the cue is "ছানি অপারেশন" now.
+    assert not any(h.cue.category == cues.EVERYDAY
+                   for h in _hits("we are locked 4 month, can't even buy medicine or sanitary pad"))
+
+
 def test_thanks_for_help_given_reopen_nothing() -> None:
     # Round 35 (test30): "help" in thanks closes a story told as over; a plea still reopens it.
     story = "2020 e malik passport rekhe dise, pore embassy diye ferot paisi, ekhon valo asi"
@@ -473,6 +480,10 @@ def test_thanks_for_help_given_reopen_nothing() -> None:
     # Round 35 (test30): no word for machetes or hiding; a kept passport spelt as it is spoken.
     ("some guys came in our hostel with machetes, my cousin is hiding under the bed", "violence"),
     ("মোর পাসপোট কফিল রাখি দিছে, না করলে হুরুব মামলা দিবে", "passport_forced_labour"),
+    # Round 36 (test31): a hotel "for training", a boy held in a house, a Rangpur chest pain.
+    ("manager take training er nam e hotel e niye jay, mana korle visa batil", "sexual_violence"),
+    ("my cousin is being held in a house in Libya, they want money tonight", "confinement"),
+    ("মোর স্বামীর বুকত ব্যথা, এম্বুলেন্স কেমনে ডাকে", "medical_emergency"),
 ])
 def test_words_fresh_authors_used_are_cues(message: str, category: str) -> None:
     assert any(h.cue.category == category and not h.negated for h in _hits(message))
@@ -541,6 +552,10 @@ def test_not_breathing_is_a_medical_emergency(detector: safety.DangerDetector, m
     "আইজ সিএনজি রাস্তাত মরি গেইয়ে, গ্যারেজত নিলাম",
     "কোরবানির পর রক্ত ধুইতে ধুইতে দুপুর, পরে গোস্ত ভাগ করলাম",
     "madam son say if i fail english my father will kill me, i help him study",
+    # Round 36 (test31): a bathroom door stuck, a storm and a tin roof, an app that "died".
+    "বাথরুমের দরজা আটকাইয়া গেছিল, মেডামের ছেলে খুলছে, সবাই হাসতেছে",
+    "ঝড়ে হামার টিনের চাল উড়ি গেইছে, নতুন টিন লাগাইনু",
+    "phone e virus, whatsapp o mara gese, kal dokan e dekhabo",
 ])
 def test_an_animals_death_a_feast_or_a_machine_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
