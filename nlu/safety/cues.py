@@ -140,14 +140,16 @@ def long_dead(text: str, hits: list[Hit], this_year: int | None = None) -> bool:
     if kinds != {"death_abroad"}:
         return False
     now = this_year or date.today().year
+    return years_ago(text, since=True) or any(
+        1980 <= int(m.group(1)) <= now - 2 for m in _YEAR.finditer(fold_digits(text)))
+
+
+def years_ago(text: str, *, since: bool = False) -> bool:
+    """Two years ago or more, in digits or words ("10 bochor age", "দশ বছর আগে"); with `since`,
+    also "it has been N years" ("৭ বছর হলো"), which only a death may use (round 32)."""
     folded = fold_digits(text)
-    return years_ago(text) or any(int(m.group(1)) >= 2 for m in _YEARS_SINCE.finditer(folded)) or any(
-        1980 <= int(m.group(1)) <= now - 2 for m in _YEAR.finditer(folded))
-
-
-def years_ago(text: str) -> bool:
-    """Two years ago or more, in digits or words ("10 bochor age", "দশ বছর আগে")?"""
-    return any(int(m.group(1)) >= 2 for m in _YEARS_AGO.finditer(fold_digits(text))) or bool(
+    patterns = (_YEARS_AGO, _YEARS_SINCE) if since else (_YEARS_AGO,)
+    return any(int(m.group(1)) >= 2 for p in patterns for m in p.finditer(folded)) or bool(
         _YEARS_AGO_WORDS.search(text))
 
 

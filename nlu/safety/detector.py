@@ -145,9 +145,11 @@ class DangerDetector:
         its own clause, not "ekhon malik passport rekhe dise" after it."""
         signs = [h for h in hits if h.cue.category == cue_lib.EVERYDAY and not h.negated]
         rest = 0.0
+        kept: set[int] = set()  # the tokens of every clause without a sign
         for start, end in spans:
             if any(h.start < end and start < h.end for h in signs):
                 continue
+            kept.update(range(start, end))
             inside = [h for h in hits if h.start >= start and h.end <= end]
             if not any(h.cue.category in DANGER and not h.negated for h in inside):
                 # A danger word of its own, or the clause is still about the chore ("ammare
@@ -160,10 +162,8 @@ class DangerDetector:
             # And the rest read together: a danger told over several clauses ("i am in a boat
             # not know where... anyone who talk they beat... they want more money from family.
             # battery low") is more than its one clause with a danger word (round 34).
-            kept = sorted({i for start, end in spans for i in range(start, end)
-                           if not any(h.start < end and start < h.end for h in signs)})
-            inside = [h for h in hits if all(i in kept for i in range(h.start, h.end))]
-            probs = probabilities(self.model, features.extract([toks[i] for i in kept],
+            inside = [h for h in hits if kept.issuperset(range(h.start, h.end))]
+            probs = probabilities(self.model, features.extract([toks[i] for i in sorted(kept)],
                                                                cue_features(inside)))
             rest = max(rest, danger_of(probs))
         return rest
