@@ -233,8 +233,11 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         # so many words is never let pass unasked (round 10, the round-9 sealed set).
         return Assessment("unsure", "self_harm", s.danger, ("cue",))
     if second and s.question < 0.5:
+        # The intent classifier alone: it keeps the detector's reason for doubt, so that "my
+        # phone battery died" (death_abroad at 0.66 to the classifier) is asked about, never
+        # answered with condolences (bot/flows/safety.ask).
         category = DANGER_INTENTS[str(name)] or s.category
-        return Assessment("unsure", category, s.danger, ("intent",))
+        return Assessment("unsure", category, s.danger, ("intent", *s.why_not_now))
     if s.distress >= t.distress:
         return Assessment("distress", "distress", s.distress, ("model",))
     return Assessment("none", None, s.danger)

@@ -270,6 +270,8 @@ def test_a_family_reporting_a_death_gets_the_death_page_and_a_person(res: Resour
 
 @pytest.mark.parametrize("message", [
     "amar phone ta mara gese, notun number theke dicchi",  # a phone "died"
+    # Read as a death by the intent classifier alone, with no danger word (session 21's chat).
+    "my phone battery died yesterday, all fine now",
     "khobor e dekhlam kothao plane crash hoise, onek manush mara gese. allah reham korun",
 ])
 def test_a_phone_or_the_news_gets_no_condolences(res: Resources, nlu_model: Any,
