@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import joblib
+import yaml
 
 from nlu import artifact
 from nlu.linear import LinearModel
@@ -35,6 +36,13 @@ ORDINARY_DIR = _PACKAGE.parent / "data" / "intents"
 NOT_ORDINARY = frozenset({"emergency_abroad", "psychosocial_support", "trafficking_warning",
                           "self_harm", "death_abroad", "human_handoff", "hotline_contacts",
                           "stranded_abroad", "complaint_agency"})
+# The development sets: messages by some thirty authors (helper sessions in nine voices each) who
+# never saw the repository, each counted once as a sealed set before it joined. Since round 37 they
+# are training data too: no other data has so many ways of writing (docs/safety.md, round 37).
+AUTHORED_DIR = _PACKAGE.parent / "test"
+# Waiting for its one count against the next round: never trained on, never read. Move a set from
+# here to the development sets only after it has been counted (docs/safety.md).
+SEALED = frozenset({"safety_test33.yml", "safety_test34.yml"})
 # Every source that shapes the model, the shared ones too (a float32 fit in nlu/linear.py gave
 # other thresholds than the exact one): a change to any retrains it.
 _SOURCES = ("features.py", "cues.py", "model.py", "labels.py", "detector.py", "tuning.py", "training.py",
@@ -66,7 +74,7 @@ def code_version() -> str:
 def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
           folds: int = 5) -> dict[str, Any]:
     """Fit on every example; tune thresholds on out-of-fold scores; return the artifact state."""
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold
 
     started = time.perf_counter()
     data = read_nlu(data_dir)
@@ -74,22 +82,28 @@ def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
     if unknown:
         raise ValueError(f"{data_dir}: unknown safety labels {unknown}")
     cues = cue_lib.load(cues_path)
-    texts = [ex.text for ex in data.examples]
-    labels = [ex.intent for ex in data.examples]
-    own = set(texts)
-    for text in ordinary():
+    examples = [(ex.text, ex.intent, ex.source) for ex in data.examples] + authored()
+    own = {text for text, _, _ in examples}
+    for text, source in ordinary():
         # A borrowed example with a danger cue ("my husband died in Saudi, can I get a loan?")
         # is not ours to call benign: left out.
         # (Signs are not dangers: "ঠিক আছে" or "cricket" keeps an example in.)
         if text not in own and not any(not h.negated and h.cue.category not in cue_lib.SIGNS
                                        for h in cue_lib.find(cues, features.tokens(text))):
-            texts.append(text)
-            labels.append("benign")
+            examples.append((text, "benign", source))
+    texts = [text for text, _, _ in examples]
+    labels = [label for _, label, _ in examples]
     oof: list[Any] = [None] * len(texts)
-    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    # Folds by file, that is by author: an author's habits read out of fold as a fresh author's
+    # would. With random folds the thresholds were tuned on readings of writers the model had
+    # seen, and fell until fresh look-alikes crossed them (round 37: 0.43, and 3.3% of the
+    # look-alikes of eleven held-out authors raised, against 1.1% at 0.56).
+    skf = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0)
+    groups = [source for _, _, source in examples]
     # The folds and the final fit are independent: one process per core (the exact fit costs
     # about four times the float32 one), the results in order whatever finishes first.
-    jobs = [(list(train_idx), list(test_idx)) for train_idx, test_idx in skf.split(texts, labels)]
+    jobs = [(list(train_idx), list(test_idx))
+            for train_idx, test_idx in skf.split(texts, labels, groups)]
     runner = joblib.Parallel(n_jobs=min(len(jobs) + 1, os.cpu_count() or 1),
                              return_as="generator")
     done = runner(joblib.delayed(_fold)(texts, labels, cues, train_idx, test_idx)
@@ -108,8 +122,7 @@ def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
     thresholds = tune(oof, labels)
     assert model is not None
     return {"format": FORMAT, "code_version": code_version(),
-            "data_hash": artifact.data_hash(data_dir) + hashlib.sha256(
-                cues_path.read_bytes()).hexdigest()[:16],
+            "data_hash": _digest(data_dir, cues_path),
             "model": model.to_dict(), "thresholds": thresholds.as_dict(),
             "training": {"examples": len(texts), "seconds": round(time.perf_counter() - started, 2),
                          "by_label": {lab: labels.count(lab) for lab in LABELS}}}
@@ -125,15 +138,41 @@ def _fold(texts: list[str], labels: list[str], cues: cue_lib.CueIndex, train_idx
     return test_idx, [fold.signals(texts[i]) for i in test_idx]
 
 
-def ordinary() -> list[str]:
-    """The borrowed benign examples (see ORDINARY_DIR)."""
+def ordinary() -> list[tuple[str, str]]:
+    """The borrowed benign examples (see ORDINARY_DIR), with the file each came from."""
     if not ORDINARY_DIR.is_dir():
         return []
-    return [ex.text for ex in read_nlu(ORDINARY_DIR).examples if ex.intent not in NOT_ORDINARY]
+    return [(ex.text, ex.source) for ex in read_nlu(ORDINARY_DIR).examples
+            if ex.intent not in NOT_ORDINARY]
+
+
+def authored_files() -> list[Path]:
+    """The development sets (see AUTHORED_DIR), the sealed one left out."""
+    return sorted(p for p in AUTHORED_DIR.glob("safety_*.yml") if p.name not in SEALED)
+
+
+def authored() -> list[tuple[str, str, str]]:
+    """(text, label, file) of every development message; a danger's label is its category."""
+    out = []
+    for path in authored_files():
+        for e in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("examples") or []:
+            label = e["category"] if e["label"] == "danger" else e["label"]
+            if label not in LABELS:
+                raise ValueError(f"{path}: unknown safety label {label!r}")
+            out.append((str(e["text"]), label, path.name))
+    return out
+
+
+def _digest(data_dir: Path, cues_path: Path) -> str:
+    h = hashlib.sha256()
+    for path in authored_files():
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return (artifact.data_hash(data_dir) + hashlib.sha256(cues_path.read_bytes()).hexdigest()[:16]
+            + h.hexdigest()[:16])
 
 
 def artifact_path(artifact_dir: Path, data_dir: Path, cues_path: Path) -> Path:
-    digest = artifact.data_hash(data_dir) + hashlib.sha256(cues_path.read_bytes()).hexdigest()[:16]
+    digest = _digest(data_dir, cues_path)
     if ORDINARY_DIR.is_dir():
         digest += artifact.data_hash(ORDINARY_DIR)
     short = hashlib.sha256(digest.encode()).hexdigest()[:16]

@@ -13,6 +13,7 @@ from nlu import safety
 from nlu.safety import cues, features, training
 from nlu.safety.detector import decide
 from nlu.safety.features import tokens
+from nlu.safety.labels import LABELS
 from nlu.safety.model import danger_of, probabilities
 
 
@@ -126,9 +127,20 @@ def test_no_strong_cue_fires_on_ordinary_questions() -> None:
     # জনশক্তি (manpower), ছ্যাঁকা (burn) with শাখা (branch). A strong cue alone makes an urgent
     # case, so none may fire on the thousands of ordinary questions the intent model learns from.
     loaded = cues.load(safety.CUES)
-    fired = {(h.cue.text, text) for text in training.ordinary()
+    fired = {(h.cue.text, text) for text, _ in training.ordinary()
              for h in cues.find(loaded, tokens(text)) if h.cue.strong and not h.negated}
     assert not fired, sorted(fired)[:10]
+
+
+def test_the_development_sets_are_trained_on_and_the_sealed_one_never() -> None:
+    # Round 37: every counted set by a fresh author is training data; the one waiting for its
+    # count must exist (a renamed file would slip into training) and stay out.
+    names = {p.name for p in training.authored_files()}
+    assert training.SEALED and all((training.AUTHORED_DIR / n).is_file() for n in training.SEALED)
+    assert not names & training.SEALED and len(names) >= 33
+    examples = training.authored()
+    assert {label for _, label, _ in examples} == set(LABELS)
+    assert {source for _, _, source in examples} == names
 
 
 @pytest.mark.parametrize("message", [
@@ -484,6 +496,10 @@ def test_thanks_for_help_given_reopen_nothing() -> None:
     ("manager take training er nam e hotel e niye jay, mana korle visa batil", "sexual_violence"),
     ("my cousin is being held in a house in Libya, they want money tonight", "confinement"),
     ("মোর স্বামীর বুকত ব্যথা, এম্বুলেন্স কেমনে ডাকে", "medical_emergency"),
+    # Round 37 (test32): last seen days ago, a number switched off; out of the factory and not
+    # back ("ber hoise", a release, must not close the story).
+    ("mama last seen on imo 2 weeks ago, his number switched off", "missing_detained"),
+    ("bon duty theke ber hoise r fire nai, 3 din", "missing_detained"),
 ])
 def test_words_fresh_authors_used_are_cues(message: str, category: str) -> None:
     assert any(h.cue.category == category and not h.negated for h in _hits(message))
@@ -556,6 +572,10 @@ def test_not_breathing_is_a_medical_emergency(detector: safety.DangerDetector, m
     "বাথরুমের দরজা আটকাইয়া গেছিল, মেডামের ছেলে খুলছে, সবাই হাসতেছে",
     "ঝড়ে হামার টিনের চাল উড়ি গেইছে, নতুন টিন লাগাইনু",
     "phone e virus, whatsapp o mara gese, kal dokan e dekhabo",
+    # Round 37 (test32): hens that died in the night, blood taken for the medical, a tooth pulled.
+    "আমাগো ২০টা মুরগি রাইতে মরি গেছে, বাকিগুলারে টিকা দিমু",
+    "GAMCA medical e rokto nise, x-ray korse, report fit, flight next week",
+    "দাঁত তুলছে আজ, একটু রক্ত পড়ছে, ডাক্তার বলছে স্বাভাবিক",
 ])
 def test_an_animals_death_a_feast_or_a_machine_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
@@ -688,3 +708,7 @@ def test_treat_and_treatment_are_not_a_threat() -> None:
 ])
 def test_chest_pain_numbness_and_seizures_are_medical_emergency_words(message: str) -> None:
     assert any(h.cue.category == "medical_emergency" and not h.negated for h in _hits(message))
+
+
+def test_a_release_then_not_coming_back_is_not_a_story_told_as_over() -> None:
+    assert not _over("amar bon 4 din dhore nikhoj, duty theke ber hoise r fire nai")
