@@ -42,7 +42,7 @@ NOT_ORDINARY = frozenset({"emergency_abroad", "psychosocial_support", "trafficki
 AUTHORED_DIR = _PACKAGE.parent / "test"
 # Waiting for its one count against the next round: never trained on, never read. Move a set from
 # here to the development sets only after it has been counted (docs/safety.md).
-SEALED = frozenset({"safety_test33.yml", "safety_test34.yml"})
+SEALED = frozenset({"safety_test35.yml"})
 # Every source that shapes the model, the shared ones too (a float32 fit in nlu/linear.py gave
 # other thresholds than the exact one): a change to any retrains it.
 _SOURCES = ("features.py", "cues.py", "model.py", "labels.py", "detector.py", "tuning.py", "training.py",

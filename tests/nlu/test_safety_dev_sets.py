@@ -30,7 +30,7 @@ DISTRESS_FLOOR = 0.93
 def levels(danger_detector: safety.DangerDetector) -> Counter[tuple[str, str]]:
     detector = danger_detector
     files = authored_files()
-    assert len(files) >= 33 and not SEALED & {p.name for p in files}
+    assert len(files) >= 35 and not SEALED & {p.name for p in files}
     counts: Counter[tuple[str, str]] = Counter()
     for path in files:
         for item in safety_eval.load(path):
