@@ -23,6 +23,11 @@ SECOND_OPINION = 0.6  # intent confidence at which the classifier's danger readi
 # a danger word urgent (round 24): emergency_abroad counts here, as agreement, not alone.
 AGREE = frozenset({*DANGER_INTENTS, "emergency_abroad"})
 AGREE_AT = 0.9
+# A trafficking reading this weak, with no strong word, against the classifier's confident
+# reading of a warning (an offer or a plan: "দালাল বলছে নৌকায় করে লিবিয়া হয়ে ইতালি নিয়ে যাবে") is
+# not urgent: its page carries the numbers and CALL (round 38).
+WARNING_AT = 0.9
+WEAK_TRAFFICKING = 0.6
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,14 @@ class DangerDetector:
         category = max(DANGER, key=lambda c: best.get(c, 0.0))
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
         signs = {h.cue.category for h in hits if not h.negated}  # danger cues and signs
-        joking = cue_lib.laughs(text) or not signs.isdisjoint(cue_lib.NOT_SERIOUS)
+        # A laugh or a game in a clause before every word of self-harm is another subject: "haha
+        # the carrom final was fun. also bro i decided... going to end my life" (round 38,
+        # test34). Said of the other dangers, a film or the news comes first ("movie ta dekhsen?
+        # villain ta ..."), so there the sign still excuses the whole message.
+        harm = [toks[h.start].clause for h in hits if h.cue.category == "self_harm" and not h.negated]
+        joking = cue_lib.laughs(text) or any(
+            h.cue.category in cue_lib.NOT_SERIOUS and not h.negated
+            and not (harm and toks[h.end - 1].clause < min(harm)) for h in hits)
         if not joking and (cue_lib.NATURAL_DEATH in signs or cue_lib.old_age(text)):
             # A death in peace, not a beating beside it: every danger word in the message, if
             # any, is of a death, an illness or a disappearance, whatever the model's reading
@@ -198,6 +210,12 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         # however much it reads like a question (round 22: the last kind of death the
         # development sets missed; a rule asked "if a worker dies" is not one).
         return Assessment("danger", "death_abroad", s.danger, ("cue", "body"))
+    if (s.category == "trafficking_ransom" and t.danger <= s.danger < WEAK_TRAFFICKING
+            and not s.strong and name == "trafficking_warning" and confidence >= WARNING_AT):
+        # Trained on the fresh authors' crossings (people held, drowned), the model reads a
+        # dalal's offer of the same route as a crossing under way. Left out by author, 22
+        # authors' dangers never met this rule (docs/safety.md, round 38).
+        return Assessment("unsure", s.category, s.danger, ("model", "warning"))
     # Not one word of danger in the message, weak or strong: the model's reading alone
     # ("wedding in march, the kafeel gave leave", "Goodbye Riyadh!") must be surer than one a
     # danger word stands behind before it makes an urgent case; below `bare` it asks, and a

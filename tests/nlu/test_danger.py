@@ -500,6 +500,10 @@ def test_thanks_for_help_given_reopen_nothing() -> None:
     # back ("ber hoise", a release, must not close the story).
     ("mama last seen on imo 2 weeks ago, his number switched off", "missing_detained"),
     ("bon duty theke ber hoise r fire nai, 3 din", "missing_detained"),
+    # Round 38 (test33, test34): a knife; "did bad thing with me"; no trace of them.
+    ("a man from the next camp stabbed my friend in the back", "violence"),
+    ("supervisor room e dake, lock door kore, do bad thing with me", "sexual_violence"),
+    ("ছেলেটা মালয়েশিয়া গেছে, দুই মাস কোনো খোঁজ নেই", "missing_detained"),
 ])
 def test_words_fresh_authors_used_are_cues(message: str, category: str) -> None:
     assert any(h.cue.category == category and not h.negated for h in _hits(message))
@@ -576,6 +580,11 @@ def test_not_breathing_is_a_medical_emergency(detector: safety.DangerDetector, m
     "আমাগো ২০টা মুরগি রাইতে মরি গেছে, বাকিগুলারে টিকা দিমু",
     "GAMCA medical e rokto nise, x-ray korse, report fit, flight next week",
     "দাঁত তুলছে আজ, একটু রক্ত পড়ছে, ডাক্তার বলছে স্বাভাবিক",
+    # Round 38 (test33): a sickle at the harvest, the bleeding stopped; a feast eaten till one
+    # "dies"; an escape room.
+    "ধান কাটতে গিয়া কাস্তেতে হাত কাটছে, রক্ত থামি গেছে, চিন্তা করেন না",
+    "বিয়ার খানা খাই খাই মরি যাইয়ুম আজকে",
+    "escape room e 1 ghonta locked in chilam bondhura mile, 5 min baki thakte ber hoisi",
 ])
 def test_an_animals_death_a_feast_or_a_machine_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
@@ -712,3 +721,25 @@ def test_chest_pain_numbness_and_seizures_are_medical_emergency_words(message: s
 
 def test_a_release_then_not_coming_back_is_not_a_story_told_as_over() -> None:
     assert not _over("amar bon 4 din dhore nikhoj, duty theke ber hoise r fire nai")
+
+
+def test_a_laugh_before_the_words_of_self_harm_is_another_subject(
+        detector: safety.DangerDetector) -> None:
+    # Round 38 (test34): a game told, then a plan. A joke about dying is still a joke.
+    story = "lol the ludo game was crazy last night. also i made up my mind, i will end my life tonight"
+    assert detector.assess(story).urgent
+    assert not detector.assess("ei heat e ami mori jabo haha").urgent
+
+
+def test_a_weak_trafficking_reading_of_an_offer_the_classifier_calls_a_warning_is_asked() -> None:
+    # Round 38: the warning page carries the numbers and CALL; a strong word or a surer reading
+    # stays urgent whatever the classifier says.
+    from nlu.safety.detector import Signals
+    from nlu.safety.model import Thresholds
+    t = Thresholds(0.49, 0.39, 0.3, 0.39, 0.53)
+    warning = {"intent": {"name": "trafficking_warning", "confidence": 0.97}}
+    weak = Signals(0.52, "trafficking_ransom", 0.0, 0.0, None, 12, cued=True)
+    assert decide(weak, t, warning).level == "unsure"
+    assert decide(weak, t, None).level == "danger"
+    assert decide(replace(weak, danger=0.7), t, warning).level == "danger"
+    assert decide(replace(weak, strong="trafficking_ransom"), t, warning).level == "danger"
