@@ -41,8 +41,9 @@ NOT_ORDINARY = frozenset({"emergency_abroad", "psychosocial_support", "trafficki
 # are training data too: no other data has so many ways of writing (docs/safety.md, round 37).
 AUTHORED_DIR = _PACKAGE.parent / "test"
 # Waiting for its one count against the next round: never trained on, never read. Move a set from
-# here to the development sets only after it has been counted (docs/safety.md).
-SEALED = frozenset({"safety_test35.yml"})
+# here to the development sets only after it has been counted (docs/safety.md). test35 and test36
+# were counted against round 38 (session 22) and join the development sets with the next round.
+SEALED = frozenset({"safety_test35.yml", "safety_test36.yml"})
 # Every source that shapes the model, the shared ones too (a float32 fit in nlu/linear.py gave
 # other thresholds than the exact one): a change to any retrains it.
 _SOURCES = ("features.py", "cues.py", "model.py", "labels.py", "detector.py", "tuning.py", "training.py",
