@@ -9,8 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.dialogue import respond
 from bot.effects import AskForPerson, OptOut
 from bot.facts import Facts
@@ -20,6 +18,7 @@ from bot.render import Resources
 from bot.state import State
 from nlu.rasa_yaml import read_nlu
 from nlu.safety import BENIGN, DANGER, DISTRESS, QUESTION
+from nlu.safety.training import read_set
 
 # Emergency numbers: 999, and the ministry's call centre (Probash Bondhu) from abroad or home.
 EMERGENCY = ("emergency", "probash_bondhu_abroad", "probash_bondhu")
@@ -53,10 +52,8 @@ class Outcome:
 
 def load(path: Path) -> list[Item]:
     """Our own format (examples: text, label, category, lang) or Rasa YAML (intent = label)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-    if isinstance(raw, dict) and "examples" in raw:
-        return [Item(str(e["text"]), e["label"], e.get("category") or e["label"],
-                     e.get("lang", "")) for e in raw["examples"]]
+    if own := read_set(path):
+        return [Item(*row) for row in own]
     items = []
     for ex in read_nlu(path).examples:
         label = "danger" if ex.intent in DANGER else ex.intent
