@@ -140,6 +140,25 @@ async def mark(sessionmaker: async_sessionmaker, inbox_id: int, status: str) -> 
         await session.commit()
 
 
+async def hand_back(sessionmaker: async_sessionmaker, inbox_id: int) -> int:
+    """The replies to a message that were to go back in the HTTP answer, given to the outbox
+    instead: the provider hung up while the turn ran, so that answer reaches nobody. Recorded
+    "sent" a moment ago, they become pending again (an erasure's confirmation, whose address
+    is gone, cannot be). How many."""
+    async with sessionmaker() as session:
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.in_reply_to == inbox_id, OutboxMessage.status == "sent",
+                   OutboxMessage.provider_id.is_(None), OutboxMessage.kind == "reply")
+            .values(status="pending", sent_at=None)
+            .execution_options(synchronize_session=False))
+        await session.commit()
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        metrics.HANDED_BACK.inc(count)
+    return count
+
+
 async def replies_to(sessionmaker: async_sessionmaker, channel: str, provider_id: str, *,
                      inline_only: bool = False,
                      since: datetime | None = None) -> list[OutboundMessage]:

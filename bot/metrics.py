@@ -19,5 +19,8 @@ REPLY_LATENCY = Histogram(
 IN_FLIGHT = Gauge("prottasha_messages_in_flight", "Messages being handled in this process now")
 DEFERRED = Counter("prottasha_deferred_total",
                    "Messages answered later through the outbox because of a backlog", ["channel"])
+HANDED_BACK = Counter("prottasha_handed_back_total",
+                      "Replies sent through the outbox because the provider hung up before the "
+                      "HTTP answer")
 DEFERRED_WAITING = Gauge("prottasha_deferred_waiting",
                          "Deferred messages waiting for their turn (all processes)")

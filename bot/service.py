@@ -353,6 +353,10 @@ class Conversations:
                        inline=[p.message for p in pieces if p.inline],
                        queued=sum(1 for p in pieces if not p.inline))
 
+    async def hand_back(self, inbox_id: int) -> int:
+        """The caller could not give the inline replies (bot.inbox.hand_back)."""
+        return await inbox.hand_back(self.sessionmaker, inbox_id)
+
     async def replies_to(self, channel: str, provider_id: str, *, inline_only: bool = False,
                          since: datetime | None = None) -> list[OutboundMessage]:
         """What we answered to an earlier message (bot.inbox.replies_to)."""

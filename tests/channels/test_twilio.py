@@ -428,3 +428,52 @@ def test_an_sms_after_the_database_dropped_every_connection_is_answered(
     response = post_twilio(client, PATH, sms("menu", "SM-after-drop"))
     assert response.status_code == 200 and messages(response.text)
     assert count(client, InboxMessage) == 2
+
+
+def _post_and_hang_up(client: TestClient, params: dict[str, str]) -> list[dict[str, object]]:
+    """A signed SMS webhook whose caller hangs up before the answer, as Twilio does at its
+    15 s timeout: driven at the ASGI edge, where the server tells the app the client is gone
+    (uvicorn's receive() answers http.disconnect once the socket is closed). What was sent."""
+    from urllib.parse import urlencode
+
+    from tests.channels.conftest import sign
+
+    body = urlencode(params).encode()
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "https", "path": PATH, "raw_path": PATH.encode(),
+             "root_path": "", "query_string": b"", "server": ("bot.example.org", 443),
+             "client": ("127.0.0.1", 40000),
+             "headers": [(b"host", b"bot.example.org"),
+                         (b"content-type", b"application/x-www-form-urlencoded"),
+                         (b"content-length", str(len(body)).encode()),
+                         (b"x-twilio-signature", sign(PATH, params).encode())]}
+    events = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return events.pop(0) if events else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def drive() -> None:
+        await client.app(scope, receive, send)
+
+    client.portal.call(drive)  # type: ignore[union-attr]
+    return sent
+
+
+def test_replies_twilio_hung_up_on_go_out_once_through_the_rest_api(
+        client: TestClient, twilio_api: TwilioAPI) -> None:
+    """A turn that outlived Twilio's timeout answered into a closed connection, and the person
+    got nothing (seen under overload). Now the same replies go out by REST, once: a
+    redelivery of that message is not answered again inline."""
+    params = sms("hello", "SM-hung-up")
+    sent = _post_and_hang_up(client, params)
+    assert sent[0]["status"] == 200 and b"<Message>" not in sent[-1]["body"]  # type: ignore[operator]
+    calls = twilio_api.sent(1)
+    assert calls[0]["To"] == "+8801712345678" and "Prottasha" in " ".join(c["Body"] for c in calls)
+    wait_until(lambda: all(r.status == "sent" and r.provider_id for r in outbox(client)))
+    assert messages(post_twilio(client, PATH, params).text) == []  # said once, by REST
+    time.sleep(0.3)
+    assert len(twilio_api.matching("/Messages.json")) == len(outbox(client)) == len(calls)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +27,8 @@ from referral.outbox import TWILIO_OPTED_OUT, record_delivery
 log = logging.getLogger("prottasha.twilio")
 router = APIRouter(prefix="/webhooks/twilio", tags=["webhooks"])
 ANSWER_AGAIN_WITHIN = timedelta(minutes=10)
+# Twilio waits 15 s for a webhook's answer; one later than this may not reach it in time.
+ANSWER_LATE = 13.0
 SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")
 TEXT_ONLY = N_("I can only read text. Please write your question.")
 
@@ -90,12 +93,22 @@ async def _inbound(request: Request, form: dict[str, str], channel: str) -> Resp
             if channel == "sms" else whatsapp_plan)
     message = InboundMessage(channel=channel, user_id=user_id,  # type: ignore[arg-type]
                              text=text[: settings.max_text_chars], provider_id=sid)
+    started = time.monotonic()
     handled = await services.conversations.handle(message, plan=plan, may_defer=True)
     if handled.deferred:  # a backlog: answered shortly through the outbox
         services.wake_deferred()
+    inline = handled.inline
+    if inline and handled.inbox_id is not None and (
+            time.monotonic() - started > ANSWER_LATE or await request.is_disconnected()):
+        # Twilio hung up (its 15 s timeout) while the turn ran: an answer in TwiML would reach
+        # nobody, and a redelivery, if any, finds the turn taken and answers nothing. The
+        # outbox sends the same replies instead (sent by REST, they are not given again).
+        log.warning("answer_late", extra={"channel": channel})
+        await services.conversations.hand_back(handled.inbox_id)
+        services.wake_outbox()
+        return _twiml([])
     if handled.queued:
         services.wake_outbox()
-    inline = handled.inline
     if handled.duplicate:
         inline = await _answer_again(services, channel, sid)
     return _twiml([as_text(r) for r in inline])
