@@ -97,6 +97,22 @@ def test_a_negator_negates_only_the_danger_word_it_stands_by(free: str, denied: 
     assert all(h.negated for h in _hits(denied) if h.cue.category == category)
 
 
+@pytest.mark.parametrize(("shorthand", "category"), [
+    ("lckd in rm. no key", "confinement"),  # test38's Feni electrician, round 40
+    ("bro arrstd at wrk", "missing_detained"),
+])
+def test_sms_shorthand_without_vowels_meets_the_cues(shorthand: str, category: str) -> None:
+    assert any(h.cue.category == category and not h.negated for h in _hits(shorthand))
+
+
+def test_shorthand_too_short_to_tell_apart_meets_no_cue() -> None:
+    # "kll" has the consonants of "kill", and of "kal" (tomorrow) and "kol": not read as kill.
+    assert any(h.cue.text == "kill me" for h in _hits("they will kill me"))
+    assert not any(h.cue.text == "kill me" for h in _hits("they will kll me"))
+    # Words with their vowels are matched as spelt, never by consonants.
+    assert not any(h.cue.category == "confinement" for h in _hits("lucky dog in rm"))
+
+
 def test_an_unknown_category_in_the_cue_file_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "cues.yml"
     path.write_text("self_harm_typo:\n  - suicide\n", encoding="utf-8")
