@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from nlu.normalise import fold_digits
+from nlu.safety import shorthand
 from nlu.safety.features import Token, key_of
 from nlu.safety.labels import DANGER
 
@@ -301,8 +302,8 @@ class CueIndex:
             if n > len(key):
                 break
             found += self.prefix.get(key[:n], ())
-        if _shorthand(key):  # "lckd": every cue whose first word has its consonants
-            found += [c for c in self.cues if c not in found and _skeleton_same(c.parts[0], key)]
+        if shorthand.is_shorthand(key):  # "lckd": every cue whose first word has its consonants
+            found += [c for c in self.cues if c not in found and shorthand.same(c.parts[0], key)]
         return found
 
 
@@ -312,32 +313,7 @@ def _same(part: str, key: str) -> bool:
             return True
     elif key == part:
         return True
-    return _shorthand(key) and _skeleton_same(part, key)
-
-
-# Round 40: SMS shorthand drops the vowels ("lckd in rm. no key", "bro arrstd at wrk", "no
-# hsptl": test38, five of nine missed dangers in one voice). A word with no vowel after its
-# first letter is matched on consonants: "lckd" meets "lock*", "arrstd" "arrest*", "hsptl"
-# "hospital*". Three consonants at least on the cue's side ("kill" is "kl", and so are "kal",
-# tomorrow, and "kol"); whole words of ordinary spelling never take this path.
-_VOWELS = re.compile(r"(?<=.)[aeiou]+")
-_SHORTHAND = re.compile(r"[a-z][^aeiou\W\d_]{2,}")
-
-
-def _shorthand(key: str) -> bool:
-    return key.isascii() and _SHORTHAND.fullmatch(key) is not None
-
-
-def skeleton(key: str) -> str:
-    """A key's consonants after its first letter: "locked" and "lckd" are both "lckd"."""
-    return _VOWELS.sub("", key)
-
-
-def _skeleton_same(part: str, key: str) -> bool:
-    bones = skeleton(part.rstrip("*"))
-    if len(bones) < 3:
-        return False
-    return skeleton(key).startswith(bones) if part.endswith("*") else skeleton(key) == bones
+    return shorthand.is_shorthand(key) and shorthand.same(part, key)
 
 
 def _match(parts: tuple[str, ...], keys: list[str], start: int) -> int | None:

@@ -80,6 +80,10 @@ class Assessment:
 
 
 NONE = Assessment("none", None, 0.0)
+# The clause after an everyday chore that may tell its outcome: so many words at most, and
+# only of these dangers (DangerDetector._aftermath).
+AFTERMATH = 4
+AFTERMATH_OF = ("medical_emergency", "death_abroad")
 
 
 class DangerDetector:
@@ -151,6 +155,19 @@ class DangerDetector:
                        "self_harm" in signs, not signs.isdisjoint(DANGER),
                        cue_lib.body_home(text, hits))
 
+    @staticmethod
+    def _aftermath(toks: list[features.Token], hits: list[cue_lib.Hit], start: int,
+                   end: int) -> bool:
+        """A short clause right after the chore's, whose only danger words are weak words of
+        blood or death, tells what came of the chore: "দাঁত তুলছে আইজ, মুখ দিয়া রক্ত পড়ের" (a
+        tooth pulled today, blood from the mouth), "mobile ta ar bachano jabe na, mara gese"
+        (round 41: two fresh authors in a row). A clause with a subject of its own is mostly
+        longer, and a strong word is never an aftermath."""
+        inside = [h for h in hits if h.start >= start and h.end <= end and not h.negated
+                  and h.cue.category in DANGER]
+        return (end - start <= AFTERMATH and bool(inside)
+                and all(not h.cue.strong and h.cue.category in AFTERMATH_OF for h in inside))
+
     def _rest(self, toks: list[features.Token], spans: list[tuple[int, int]],
               hits: list[cue_lib.Hit]) -> float:
         """The danger of the clauses without an everyday sign: the fish that was cut excuses
@@ -158,8 +175,10 @@ class DangerDetector:
         signs = [h for h in hits if h.cue.category == cue_lib.EVERYDAY and not h.negated]
         rest = 0.0
         kept: set[int] = set()  # the tokens of every clause without a sign
-        for start, end in spans:
-            if any(h.start < end and start < h.end for h in signs):
+        signed = [any(h.start < end and start < h.end for h in signs) for start, end in spans]
+        for n, (start, end) in enumerate(spans):
+            if signed[n] or (n and signed[n - 1] and spans[n - 1][1] == start
+                             and self._aftermath(toks, hits, start, end)):
                 continue
             kept.update(range(start, end))
             inside = [h for h in hits if h.start >= start and h.end <= end]

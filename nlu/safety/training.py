@@ -49,8 +49,8 @@ SEALED = frozenset(
     if line.strip() and not line.startswith("#"))
 # Every source that shapes the model, the shared ones too (a float32 fit in nlu/linear.py gave
 # other thresholds than the exact one): a change to any retrains it.
-_SOURCES = ("features.py", "cues.py", "model.py", "labels.py", "detector.py", "tuning.py", "training.py",
-            "../linear.py", "../normalise.py", "../translit.py")
+_SOURCES = ("features.py", "cues.py", "shorthand.py", "model.py", "labels.py", "detector.py",
+            "tuning.py", "training.py", "../linear.py", "../normalise.py", "../translit.py")
 Progress = Callable[[str, int, int], None]
 # Trained detectors by code and data version: a model is immutable, so sharing one is safe and
 # spares each test module and each `Resources.load` a retraining.

@@ -336,6 +336,24 @@ def test_a_thing_that_dies_excuses_its_own_clause_only(detector: safety.DangerDe
     assert detector.assess(message).urgent
 
 
+@pytest.mark.parametrize(("message", "aftermath"), [
+    # Round 41: what came of the chore, told in the next short clause (test38, test39).
+    ("আজ দাঁত তুললাম, মুখ ভর্তি রক্ত", True),
+    ("aj purano mobile ta ar bachano jabe na, mara gese", True),
+    # A clause with its own subject and a danger of another kind is read on its own.
+    ("dentist e gesilam, malik amake mere rokto ber kore dise", False),
+    ("HSC pass kore saudi aslam, ekhon malik passport rekhe dise", False),
+])
+def test_a_short_clause_after_a_chore_may_tell_its_outcome(message: str, aftermath: bool) -> None:
+    from nlu.safety.detector import DangerDetector
+
+    toks, spans = features.analyse(message)
+    hits = _hits(message)
+    assert any(h.cue.category == cues.EVERYDAY for h in hits)
+    last = spans[-1]
+    assert DangerDetector._aftermath(toks, hits, *last) is aftermath
+
+
 def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
     over = ("2019 e amake madam ek mash ghore atke rakhsilo, pore embassy theke uddhar korse. "
             "ekhon manikganj e valo achi")
