@@ -16,12 +16,12 @@ import csv
 import json
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot import safety_eval  # noqa: E402
 from nlu import safety  # noqa: E402
 from nlu.safety import training  # noqa: E402
 from nlu.safety.detector import DangerDetector  # noqa: E402
@@ -50,45 +50,33 @@ def main() -> None:
     print(f"trained on {state['training']['examples']} examples in "
           f"{time.perf_counter() - started:.0f} s; thresholds {state['thresholds']}", flush=True)
 
-    counts: Counter[str] = Counter()
-    rows = []
-    for path in sorted(p for p in every if p.name in held):
-        for text, label, category, lang in training.read_set(path):
-            level = detector.assess(text).level
-            urgent, asked = level == "danger", level == "unsure"
-            counts[label] += 1
-            if label == "danger":
-                counts["danger_urgent"] += urgent
-                counts["danger_asked"] += asked
-                if category == "self_harm":
-                    counts["self_harm"] += 1
-                    counts["self_harm_urgent"] += urgent
-                if not urgent:
-                    rows.append((path.name, category, lang, level, text))
-            else:
-                counts[f"{label}_urgent"] += urgent
-                counts[f"{label}_asked"] += asked
-                if urgent and label != "distress":
-                    rows.append((path.name, label, lang, level, text))
-
-    def line(what: str, hit: str, total: str) -> None:
-        n = counts[total]
-        print(f"{what:34s} {counts[hit]:5d} / {n:<5d} {counts[hit] / n:7.1%}" if n else what)
-
+    items = [item for path in every if path.name in held for item in safety_eval.load(path)]
+    counts = safety_eval.levels(items, detector)
     print(f"held out: {len(held)} authors (safety_test{args.first}..{args.last})")
-    line("danger urgent", "danger_urgent", "danger")
-    line("danger asked instead", "danger_asked", "danger")
-    line("self-harm urgent", "self_harm_urgent", "self_harm")
-    line("distress raised as urgent", "distress_urgent", "distress")
-    line("questions raised", "question_urgent", "question")
-    line("look-alikes raised", "benign_urgent", "benign")
-    line("look-alikes asked", "benign_asked", "benign")
-    if args.misses:
+    for what, label, level in (("danger urgent", "danger", "danger"),
+                               ("danger asked instead", "danger", "unsure"),
+                               ("self-harm urgent", "self_harm", "danger"),
+                               ("distress raised as urgent", "distress", "danger"),
+                               ("questions raised", "question", "danger"),
+                               ("look-alikes raised", "benign", "danger"),
+                               ("look-alikes asked", "benign", "unsure")):
+        total = sum(n for (lab, _), n in counts.items() if lab == label)
+        if total:
+            print(f"{what:28s} {counts[label, level]:5d} / {total:<5d} "
+                  f"{counts[label, level] / total:7.1%}")
+    if args.misses:  # a danger not made urgent; a question or a look-alike made urgent
+        rows = []
+        for item in items:
+            level = detector.assess(item.text).level
+            if item.label != "distress" and (item.label == "danger") != (level == "danger"):
+                rows.append((item.category, item.lang, level, item.text))
         with args.misses.open("w", encoding="utf-8", newline="") as fh:
             csv.writer(fh, delimiter="\t").writerows(rows)
     if args.json:
-        args.json.write_text(json.dumps({"held_out": sorted(held), "thresholds": state["thresholds"],
-                                         "counts": dict(counts)}, indent=2), encoding="utf-8")
+        args.json.write_text(json.dumps({
+            "held_out": sorted(held), "thresholds": state["thresholds"],
+            "counts": {f"{label}/{level}": n for (label, level), n in counts.items()}},
+            indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

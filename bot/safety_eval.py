@@ -61,6 +61,18 @@ def load(path: Path) -> list[Item]:
     return items
 
 
+def levels(items: list[Item], detector: Any) -> Counter[tuple[str, str]]:
+    """The danger detector alone, without the dialogue (seconds for thousands of messages):
+    how many of each label it read at each level, and ("self_harm", level) for self-harm."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for item in items:
+        level = detector.assess(item.text).level
+        counts[item.label, level] += 1
+        if item.category == "self_harm":
+            counts["self_harm", level] += 1
+    return counts
+
+
 def run(items: list[Item], nlu: Any, res: Resources, *, channel: str = "sms",
         today: date | None = None) -> list[Outcome]:
     """Each message as the first message of a new conversation on `channel`."""

@@ -281,39 +281,52 @@ class Hit:
     end: int
 
 
-class CueIndex:
-    """The cues by the form of their first word, so a message is matched in one pass."""
+class _ByForm:
+    """Cues by the form of their first word: whole words exactly, stems ("atk*") by prefix."""
 
-    def __init__(self, cues: list[Cue]) -> None:
-        self.cues = cues
+    def __init__(self) -> None:
         self.exact: dict[str, list[Cue]] = {}
         self.prefix: dict[str, list[Cue]] = {}
-        for cue in cues:
-            first = cue.parts[0]
-            if first.endswith("*"):
-                self.prefix.setdefault(first[:-1], []).append(cue)
-            else:
-                self.exact.setdefault(first, []).append(cue)
-        self.lengths = sorted({len(p) for p in self.prefix})
+        self.lengths: list[int] = []
 
-    def starting(self, key: str) -> list[Cue]:
+    def add(self, form: str, stem: bool, cue: Cue) -> None:
+        (self.prefix if stem else self.exact).setdefault(form, []).append(cue)
+        if stem and len(form) not in self.lengths:
+            self.lengths = sorted({*self.lengths, len(form)})
+
+    def lookup(self, key: str) -> list[Cue]:
         found = list(self.exact.get(key, ()))
         for n in self.lengths:
             if n > len(key):
                 break
             found += self.prefix.get(key[:n], ())
-        if shorthand.is_shorthand(key):  # "lckd": every cue whose first word has its consonants
-            found += [c for c in self.cues if c not in found and shorthand.same(c.parts[0], key)]
+        return found
+
+
+class CueIndex:
+    """The cues by the form of their first word, so a message is matched in one pass; and by
+    its consonants, for SMS shorthand written without vowels (nlu/safety/shorthand.py)."""
+
+    def __init__(self, cues: list[Cue]) -> None:
+        self.cues = cues
+        self.forms, self.bones = _ByForm(), _ByForm()
+        for cue in cues:
+            first = cue.parts[0]
+            stem = first.endswith("*")
+            self.forms.add(first.rstrip("*"), stem, cue)
+            if bones := shorthand.bones(first):
+                self.bones.add(bones, stem, cue)
+
+    def starting(self, key: str) -> list[Cue]:
+        found = self.forms.lookup(key)
+        if shorthand.is_shorthand(key):  # "lckd": the cues whose first word has its consonants
+            found += [c for c in self.bones.lookup(shorthand.skeleton(key)) if c not in found]
         return found
 
 
 def _same(part: str, key: str) -> bool:
-    if part.endswith("*"):
-        if key.startswith(part[:-1]):
-            return True
-    elif key == part:
-        return True
-    return shorthand.is_shorthand(key) and shorthand.same(part, key)
+    spelt = key.startswith(part[:-1]) if part.endswith("*") else key == part
+    return spelt or (shorthand.is_shorthand(key) and shorthand.same(part, key))
 
 
 def _match(parts: tuple[str, ...], keys: list[str], start: int) -> int | None:

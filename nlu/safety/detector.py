@@ -156,8 +156,7 @@ class DangerDetector:
                        cue_lib.body_home(text, hits))
 
     @staticmethod
-    def _aftermath(toks: list[features.Token], hits: list[cue_lib.Hit], start: int,
-                   end: int) -> bool:
+    def _aftermath(hits: list[cue_lib.Hit], start: int, end: int) -> bool:
         """A short clause right after the chore's, whose only danger words are weak words of
         blood or death, tells what came of the chore: "দাঁত তুলছে আইজ, মুখ দিয়া রক্ত পড়ের" (a
         tooth pulled today, blood from the mouth), "mobile ta ar bachano jabe na, mara gese"
@@ -178,7 +177,7 @@ class DangerDetector:
         signed = [any(h.start < end and start < h.end for h in signs) for start, end in spans]
         for n, (start, end) in enumerate(spans):
             if signed[n] or (n and signed[n - 1] and spans[n - 1][1] == start
-                             and self._aftermath(toks, hits, start, end)):
+                             and self._aftermath(hits, start, end)):
                 continue
             kept.update(range(start, end))
             inside = [h for h in hits if h.start >= start and h.end <= end]

@@ -9,6 +9,7 @@ cue's side has three consonants or more ("kill" is "kl", and so are "kal", tomor
 
 from __future__ import annotations
 
+import functools
 import re
 
 _VOWELS = re.compile(r"(?<=.)[aeiou]+")
@@ -24,9 +25,17 @@ def skeleton(key: str) -> str:
     return _VOWELS.sub("", key)
 
 
+@functools.lru_cache(maxsize=4096)
+def bones(part: str) -> str | None:
+    """The consonants a shorthand word must have to spell the cue word `part` ("lock*" is
+    "lck"), or None when they are too few to tell words apart."""
+    found = skeleton(part.rstrip("*"))
+    return found if len(found) >= 3 else None
+
+
 def same(part: str, key: str) -> bool:
     """Does the shorthand `key` spell the cue word `part` ("lock*", "locked")?"""
-    bones = skeleton(part.rstrip("*"))
-    if len(bones) < 3:
+    wanted = bones(part)
+    if wanted is None:
         return False
-    return skeleton(key).startswith(bones) if part.endswith("*") else skeleton(key) == bones
+    return skeleton(key).startswith(wanted) if part.endswith("*") else skeleton(key) == wanted

@@ -347,11 +347,11 @@ def test_a_thing_that_dies_excuses_its_own_clause_only(detector: safety.DangerDe
 def test_a_short_clause_after_a_chore_may_tell_its_outcome(message: str, aftermath: bool) -> None:
     from nlu.safety.detector import DangerDetector
 
-    toks, spans = features.analyse(message)
+    _, spans = features.analyse(message)
     hits = _hits(message)
     assert any(h.cue.category == cues.EVERYDAY for h in hits)
     last = spans[-1]
-    assert DangerDetector._aftermath(toks, hits, *last) is aftermath
+    assert DangerDetector._aftermath(hits, *last) is aftermath
 
 
 def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:

@@ -31,14 +31,8 @@ def levels(danger_detector: safety.DangerDetector) -> Counter[tuple[str, str]]:
     detector = danger_detector
     files = authored_files()
     assert len(files) >= 35 and not SEALED & {p.name for p in files}
-    counts: Counter[tuple[str, str]] = Counter()
-    for path in files:
-        for item in safety_eval.load(path):
-            level = detector.assess(item.text).level
-            counts[item.label, level] += 1
-            if item.category == "self_harm":
-                counts["self_harm", level] += 1
-    return counts
+    return safety_eval.levels([item for path in files for item in safety_eval.load(path)],
+                              detector)
 
 
 def _share(counts: Counter[tuple[str, str]], label: str, *wanted: str) -> float:
