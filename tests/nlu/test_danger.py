@@ -288,6 +288,8 @@ def test_the_detector_sees_a_danger_word_and_not_a_negated_one(
     "মাঝে মাঝে রাইতে খালি গলাত দড়ি দিবার কথা মাথাত আসে",
     # A rope tied and kept ready (round 34): there was no word for it but at the neck or the fan.
     "সব শেষ, কেউ বুঝে না। রাতে দড়ি বেঁধে রাখছি, আর পারি না",
+    # At the edge of a roof, looking down (round 42, test40): there was no word for it.
+    "ছাদের কিনারে দাঁড়ায়া আছি অনেকক্ষণ, নিচে তাকাইলে শান্তি লাগে, আর ফিরতে মন চায় না",
 ])
 def test_self_harm_in_either_script_however_spelt_or_inflected(
         detector: safety.DangerDetector, message: str) -> None:
@@ -302,6 +304,8 @@ def test_self_harm_in_either_script_however_spelt_or_inflected(
     # Round 34: a battery dying, an engine (test29).
     "PHONE BATTERY DYING 2%. WILL CALL TONIGHT. TELL AMMA I AM FINE",
     "bus er engine mara gese highway te, mechanic ashtese",
+    # Round 42: a motorbike, often called a "Honda" (test40).
+    "amar honda ta kal rastay mara gelo, thela diye bari anlam",
 ])
 def test_a_figure_of_speech_about_a_thing_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
@@ -352,6 +356,19 @@ def test_a_short_clause_after_a_chore_may_tell_its_outcome(message: str, afterma
     assert any(h.cue.category == cues.EVERYDAY for h in hits)
     last = spans[-1]
     assert DangerDetector._aftermath(hits, *last) is aftermath
+
+
+@pytest.mark.parametrize("message", [
+    # Round 42: "all is well" first, then the danger told as a small matter (test38-40).
+    "chinta koiro na amma ami thik achi, khali supervisor kal lohar rod diye pithe marse, uthte parchi na",
+    "সব ভালো, শুধু পায়ের ঘাটায় পুঁজ হইছে, কালো হয়ে গেছে, তিন দিন জ্বর, কোম্পানি ডাক্তার দেখায় না",
+    "I'm good, nothing to worry about, only the foreman grabbed me by my hair and banged my head "
+    "against the wall, now I keep vomiting",
+])
+def test_reassurance_first_does_not_hide_the_danger_after_it(
+        detector: safety.DangerDetector, message: str) -> None:
+    assert not detector.signals(message).over
+    assert detector.assess(message).urgent
 
 
 def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
