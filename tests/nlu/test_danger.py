@@ -364,11 +364,28 @@ def test_a_short_clause_after_a_chore_may_tell_its_outcome(message: str, afterma
     "সব ভালো, শুধু পায়ের ঘাটায় পুঁজ হইছে, কালো হয়ে গেছে, তিন দিন জ্বর, কোম্পানি ডাক্তার দেখায় না",
     "I'm good, nothing to worry about, only the foreman grabbed me by my hair and banged my head "
     "against the wall, now I keep vomiting",
+    # Round 43: a kick, a ransom told calmly (test41).
+    "everything is fine here, only my supervisor kicked me in the back this morning and now I "
+    "cannot bend",
+    "আমরা ভালো আছি, শুধু দালাল কইছে ৩ লাখ টাকা না পাঠাইলে ভাইরে ছাড়বো না, আঙুল কাইটা পাঠাইবো",
 ])
 def test_reassurance_first_does_not_hide_the_danger_after_it(
         detector: safety.DangerDetector, message: str) -> None:
     assert not detector.signals(message).over
     assert detector.assess(message).urgent
+
+
+def test_a_boat_that_turned_over_is_a_death(detector: safety.DangerDetector) -> None:
+    # Round 43 (test41): no word for a capsized boat or for going under.
+    check = detector.assess("amader nouka ulta gese majh samudre, mama pani te tolie gese ar uthe "
+                            "nai, ami ekhon tunisia r camp e, mami ke ki bolbo")
+    assert check.urgent and check.category == "death_abroad", check
+
+
+def test_a_storm_at_home_that_hurt_nobody_is_not_an_urgent_case(
+        detector: safety.DangerDetector) -> None:
+    assert detector.assess("jhore amader ghorer chal ure gese, gach o pore gese, kintu keu "
+                           "betha pay nai alhamdulillah").level != "danger"
 
 
 def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
