@@ -22,8 +22,7 @@ NEGATORS = frozenset(key_of(w) for w in (
     "isnt", "wont", "nobody", "noone", "নি", "ni", "nah", "নয়", "noy",
 ))  # fmt: skip
 BEFORE, AFTER = 3, 2
-# Round 22: a negator that stands by a verb of knowing denies the knowing, not the danger:
-# "i dont know which jail", "কোন জেলে জানি না", "keu jane na".
+# A negator by a verb of knowing denies the knowing: "কোন জেলে জানি না" (round 22).
 KNOWING = frozenset(key_of(w) for w in (
     "know", "knows", "knew", "jani", "জানি", "jane", "জানে", "janina", "জানিনা", "janena",
     "জানেনা", "jante", "জানতে",
@@ -72,8 +71,8 @@ JOY = "joy"
 # treated like a joke, an urgent reading becomes "are you safe?" (test22's question about pay
 # cut after an accident at work).
 HYPOTHETICAL = "hypothetical"
-# Categories that are not dangers.
-SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH, JOY, HYPOTHETICAL)
+TURN = "turn"  # "wait, serious kotha": a joke before it is not of a danger after (round 45)
+SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH, JOY, HYPOTHETICAL, TURN)
 NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole message
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger

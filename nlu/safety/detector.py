@@ -136,10 +136,16 @@ class DangerDetector:
         # the carrom final was fun. also bro i decided... going to end my life" (round 38,
         # test34). Said of the other dangers, a film or the news comes first ("movie ta dekhsen?
         # villain ta ..."), so there the sign still excuses the whole message.
+        # A turn of subject between them says so of any danger: "kal match dekhsos? ki goal ...
+        # wait, serious kotha. bhaiya ke police dhore niye gese" (round 45, test43).
         harm = [toks[h.start].clause for h in hits if h.cue.category == "self_harm" and not h.negated]
+        turns = [h.end for h in hits if h.cue.category == cue_lib.TURN and not h.negated]
+        after = [h.start for h in hits if h.cue.category in DANGER and not h.negated
+                 and any(t <= h.start for t in turns)]
         joking = cue_lib.laughs(text) or any(
             h.cue.category in cue_lib.NOT_SERIOUS and not h.negated
-            and not (harm and toks[h.end - 1].clause < min(harm)) for h in hits)
+            and not (harm and toks[h.end - 1].clause < min(harm))
+            and not any(h.end <= t <= d for t in turns for d in after) for h in hits)
         if not joking and (cue_lib.NATURAL_DEATH in signs or cue_lib.old_age(text)):
             # A death in peace, not a beating beside it: every danger word in the message, if
             # any, is of a death, an illness or a disappearance, whatever the model's reading

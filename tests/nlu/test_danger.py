@@ -306,6 +306,9 @@ def test_self_harm_in_either_script_however_spelt_or_inflected(
     "bus er engine mara gese highway te, mechanic ashtese",
     # Round 42: a motorbike, often called a "Honda" (test40).
     "amar honda ta kal rastay mara gelo, thela diye bari anlam",
+    # Round 45: the same in Bangla script, and the cold (test43).
+    "বাইকটা কাইল থেকে মইরা আছে, মেকানিক কাইল আসবো",
+    "ekhane sheete mori jacchi, 4 degree, kombol pathao",
 ])
 def test_a_figure_of_speech_about_a_thing_is_not_an_urgent_case(
         detector: safety.DangerDetector, message: str) -> None:
@@ -386,6 +389,19 @@ def test_a_storm_at_home_that_hurt_nobody_is_not_an_urgent_case(
         detector: safety.DangerDetector) -> None:
     assert detector.assess("jhore amader ghorer chal ure gese, gach o pore gese, kintu keu "
                            "betha pay nai alhamdulillah").level != "danger"
+
+
+def test_a_turn_of_subject_keeps_a_joke_off_the_danger_after_it(
+        detector: safety.DangerDetector) -> None:
+    # Round 45 (test43): the match is another subject once "serious kotha" turns to the brother.
+    match = "kal brazil er match dekhsos? ki goal re"
+    danger = "amar chhoto bhai ke oman e police dhore niye gese, 5 din kono khobor nai"
+    assert detector.signals(f"{match} {danger}").joking
+    turned = f"{match}. jai hok, serious kotha: {danger}"
+    assert not detector.signals(turned).joking
+    assert detector.assess(turned).urgent
+    # A turn to an everyday thing is still nothing.
+    assert detector.assess(f"{match}. btw amar phone ta mara gese").level != "danger"
 
 
 def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
