@@ -72,7 +72,8 @@ JOY = "joy"
 # cut after an accident at work).
 HYPOTHETICAL = "hypothetical"
 TURN = "turn"  # "wait, serious kotha": a joke before it is not of a danger after (round 45)
-SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH, JOY, HYPOTHETICAL, TURN)
+SAME = "same"  # "amar sathe o hocche": a film before it is the writer's own story (round 46)
+SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH, JOY, HYPOTHETICAL, TURN, SAME)
 NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole message
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger
@@ -389,7 +390,7 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
     for cue, start, end in found:
         inside = set(cue.parts)
         near = [*range(max(0, start - BEFORE), start), *range(end, min(end + AFTER, len(toks)))]
-        if cue.category in DANGER:
+        if cue.category in DANGER or cue.category in (TURN, SAME):  # and a turn (round 46)
             # "ghum ashe na, golat dori dimu": a negator in another clause says nothing of
             # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
             near = [i for i in near

@@ -142,10 +142,13 @@ class DangerDetector:
         turns = [h.end for h in hits if h.cue.category == cue_lib.TURN and not h.negated]
         after = [h.start for h in hits if h.cue.category in DANGER and not h.negated
                  and any(t <= h.start for t in turns)]
+        # And a film told as the writer's own: "... amar sathe ekdom oitai hocche" (round 46).
+        same = [h.start for h in hits if h.cue.category == cue_lib.SAME and not h.negated]
         joking = cue_lib.laughs(text) or any(
             h.cue.category in cue_lib.NOT_SERIOUS and not h.negated
             and not (harm and toks[h.end - 1].clause < min(harm))
-            and not any(h.end <= t <= d for t in turns for d in after) for h in hits)
+            and not any(h.end <= t <= d for t in turns for d in after)
+            and not any(h.end <= s for s in same) for h in hits)
         if not joking and (cue_lib.NATURAL_DEATH in signs or cue_lib.old_age(text)):
             # A death in peace, not a beating beside it: every danger word in the message, if
             # any, is of a death, an illness or a disappearance, whatever the model's reading

@@ -290,6 +290,11 @@ def test_the_detector_sees_a_danger_word_and_not_a_negated_one(
     "সব শেষ, কেউ বুঝে না। রাতে দড়ি বেঁধে রাখছি, আর পারি না",
     # At the edge of a roof, looking down (round 42, test40): there was no word for it.
     "ছাদের কিনারে দাঁড়ায়া আছি অনেকক্ষণ, নিচে তাকাইলে শান্তি লাগে, আর ফিরতে মন চায় না",
+    # Letters left for everyone (round 46, test44).
+    "sobar jonno chithi likhe rekhe dilam balish er niche, amake ar khujo na keu",
+    # Round 47 (test45): a word between, and the means bought.
+    "honestly there is no reason left to live for me here",
+    "dokan theke rat poison kinlam, aj rate sob shesh",
 ])
 def test_self_harm_in_either_script_however_spelt_or_inflected(
         detector: safety.DangerDetector, message: str) -> None:
@@ -402,6 +407,23 @@ def test_a_turn_of_subject_keeps_a_joke_off_the_danger_after_it(
     assert detector.assess(turned).urgent
     # A turn to an everyday thing is still nothing.
     assert detector.assess(f"{match}. btw amar phone ta mara gese").level != "danger"
+
+
+def test_a_film_told_as_the_writers_own_story_is_not_a_joke(
+        detector: safety.DangerDetector) -> None:
+    # Round 46 (test44): the film is how she says it; "amar sathe ekdom" makes it hers.
+    film = "ekta cinema dekhsilam, kafil rate kajer meyer ghore dhuke jor kore"
+    assert detector.signals(film).joking
+    own = f"{film}... amar sathe ekdom oi kaj ta kortese 2 mash dhore, ar parchi na"
+    assert not detector.signals(own).joking
+    assert detector.assess(own).urgent
+
+
+def test_a_stroke_told_as_a_small_issue_is_urgent(detector: safety.DangerDetector) -> None:
+    # Round 46 (test44): numbness and a drooping face, "prob nothing".
+    check = detector.assess("probably nothing, but my uncle cant feel his right leg since the "
+                            "morning and his face is drooping on one side, camp boss says rest")
+    assert check.urgent and check.category == "medical_emergency", check
 
 
 def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
