@@ -383,11 +383,18 @@ def test_reassurance_first_does_not_hide_the_danger_after_it(
     assert detector.assess(message).urgent
 
 
-def test_a_boat_that_turned_over_is_a_death(detector: safety.DangerDetector) -> None:
+@pytest.mark.parametrize(("message", "category"), [
     # Round 43 (test41): no word for a capsized boat or for going under.
-    check = detector.assess("amader nouka ulta gese majh samudre, mama pani te tolie gese ar uthe "
-                            "nai, ami ekhon tunisia r camp e, mami ke ki bolbo")
-    assert check.urgent and check.category == "death_abroad", check
+    ("amader nouka ulta gese majh samudre, mama pani te tolie gese ar uthe nai, ami ekhon tunisia "
+     "r camp e, mami ke ki bolbo", "death_abroad"),
+    # Round 46 (test44): numbness and a drooping face, "prob nothing".
+    ("probably nothing, but my uncle cant feel his right leg since the morning and his face is "
+     "drooping on one side, camp boss says rest", "medical_emergency"),
+])
+def test_a_danger_with_no_word_for_it_until_now_is_urgent(
+        detector: safety.DangerDetector, message: str, category: str) -> None:
+    check = detector.assess(message)
+    assert check.urgent and check.category == category, check
 
 
 def test_a_storm_at_home_that_hurt_nobody_is_not_an_urgent_case(
@@ -417,13 +424,6 @@ def test_a_film_told_as_the_writers_own_story_is_not_a_joke(
     own = f"{film}... amar sathe ekdom oi kaj ta kortese 2 mash dhore, ar parchi na"
     assert not detector.signals(own).joking
     assert detector.assess(own).urgent
-
-
-def test_a_stroke_told_as_a_small_issue_is_urgent(detector: safety.DangerDetector) -> None:
-    # Round 46 (test44): numbness and a drooping face, "prob nothing".
-    check = detector.assess("probably nothing, but my uncle cant feel his right leg since the "
-                            "morning and his face is drooping on one side, camp boss says rest")
-    assert check.urgent and check.category == "medical_emergency", check
 
 
 def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
