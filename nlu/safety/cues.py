@@ -89,9 +89,9 @@ LAUGHING = frozenset("\U0001F602\U0001F923\U0001F606\U0001F639\U0001F605"  # ðŸ˜
                      "\U0001F389\U0001F973\U0001F38A")
 
 
-def laughs(text: str) -> bool:
-    """Does the message carry a laughing emoji, or a game's?"""
-    return any(ch in LAUGHING for ch in text)
+def last_laugh(text: str) -> int:
+    """Where the message's last laughing emoji (or a game's) stands; -1 without one."""
+    return max((i for i, ch in enumerate(text) if ch in LAUGHING), default=-1)
 
 
 # A year before this one (digits of either script, folded first): "2019 e madam atke rakhsilo".

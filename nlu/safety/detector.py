@@ -144,7 +144,17 @@ class DangerDetector:
                  and any(t <= h.start for t in turns)]
         # And a film told as the writer's own: "... amar sathe ekdom oitai hocche" (round 46).
         same = [h.start for h in hits if h.cue.category == cue_lib.SAME and not h.negated]
-        joking = cue_lib.laughs(text) or any(
+        # The same of the last laughing emoji, placed by the tokens before it: "haha ... ar beshi
+        # din nai 😂 blade ta hate nia boshe asi" (round 48, test46), "zero rice 😂 no seriously,
+        # 3 months unpaid" (test45).
+        laugh = cue_lib.last_laugh(text)
+        if laugh >= 0:
+            at = len(features.analyse(text[:laugh])[0])
+            if (harm and at <= min(h.start for h in hits
+                                   if h.cue.category == "self_harm" and not h.negated)) or any(
+                    at <= t <= d for t in turns for d in after):
+                laugh = -1
+        joking = laugh >= 0 or any(
             h.cue.category in cue_lib.NOT_SERIOUS and not h.negated
             and not (harm and toks[h.end - 1].clause < min(harm))
             and not any(h.end <= t <= d for t in turns for d in after)

@@ -16,7 +16,9 @@ from nlu.translit import fold, is_bengali, romanise_word
 
 _DIGITS = re.compile(r"\d+")
 # Where one clause ends and another starts: long stories carry the danger in one sentence.
-_CLAUSE_END = re.compile(r"[.!?।॥\n;]+|,\s")
+# An emoji ends one too: "ar beshi din nai 😂 blade ta hate nia" is two clauses, and the "nai"
+# of the first negated the blade of the second (round 48, test46).
+_CLAUSE_END = re.compile(r"[.!?।॥\n;\u2600-\u27bf\U0001f300-\U0001faff]+|,\s")
 # "don't", "can’t": one word, as "dont" is. Split at the apostrophe, "don" and "t" matched no
 # negator and no cue ("i don't want to live", "I can't go on"): round 26.
 _NT = re.compile(r"(?<=\w)n['’ʼ`´]t\b")

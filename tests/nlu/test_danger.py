@@ -180,15 +180,34 @@ def test_being_called_a_fake_is_still_danger(detector: safety.DangerDetector) ->
 
 def test_a_laughing_or_a_games_emoji_is_a_sign_of_a_joke(detector: safety.DangerDetector) -> None:
     # The tokeniser drops emoji, so they are looked for in the raw text (cues.LAUGHING).
-    assert cues.laughs("bou bolse eid e na ashle mere felbe 😂")
-    assert cues.laughs("aj ke khela dekhsi 🏏") and not cues.laughs("camp e agun 🔥")
+    assert cues.last_laugh("bou bolse eid e na ashle mere felbe 😂") >= 0
+    assert cues.last_laugh("aj ke khela dekhsi 🏏") >= 0 and cues.last_laugh("camp e agun 🔥") < 0
     assert detector.signals("boss bolse kalke late hole mere felbe 🤣").joking
     # Round 18: grinning faces, and dying of laughter in Chittagonian and Sylheti.
-    assert cues.laughs("bro tomar dokan e hamla dibo 😁") and cues.laughs("mere felbe 😄")
+    assert cues.last_laugh("bro tomar dokan e hamla dibo 😁") >= 0 and cues.last_laugh("mere felbe 😄") >= 0
     assert detector.signals("শাশুড়ি কইয়ে চিলরে ধরি মারি ফেলাইবো, পোয়া হাসি মরি যার").joking
     # Round 33: a party (test28), but not a smile: a goodbye can smile.
     assert not detector.assess("MY DAUGHTER GOT GPA 5!!! i am shouting in the camp 🎉🎉").urgent
-    assert cues.laughs("result out 🥳") and not cues.laughs("don't worry about me 😊")
+    assert cues.last_laugh("result out 🥳") >= 0 and cues.last_laugh("don't worry about me 😊") < 0
+
+
+
+def test_a_laugh_before_self_harm_or_before_a_turn_is_another_subject(
+        detector: safety.DangerDetector) -> None:
+    # Round 48 (test46): the emoji ends the clause of the news, so its "nai" no longer negates
+    # the blade, and a laugh before the blade does not make the blade a joke.
+    message = ("haha life e ekta e bhalo news, ar beshi din nai 😂 blade ta hate nia boshe asi "
+               "bathroom e, madam ghumaise")
+    clause = {t.word: t.clause for t in features.tokens(message)}
+    assert clause["nai"] < clause["blade"]
+    assert detector.assess(message).urgent
+    # A laugh after the words still makes them a joke, to be asked about.
+    assert detector.signals("blade ta hate nia boshe asi bathroom e 😂").joking
+    # Of another danger, a laugh is another subject only before a turn (test45).
+    diet = "Malaysia diet plan: zero ringgit zero rice 😂"
+    unpaid = "3 months unpaid, haven't eaten since yesterday morning"
+    assert detector.signals(f"{diet} {unpaid}").joking
+    assert not detector.signals(f"{diet} no seriously, {unpaid}").joking
 
 
 def test_a_short_clause_without_a_danger_word_is_not_read_alone(
@@ -446,6 +465,9 @@ def test_a_danger_told_as_over_is_asked_about_not_raised(detector: safety.Danger
     "gotokal site e amar bhai scaffold theke pore gechilo, hospital e nise, doctor bolse "
     "nothing serious",
     "amake madam ek mash ghore atke rakhsilo, pore embassy theke uddhar korse. ekhon valo achi",
+    # Round 48 (test46): an arrest that ended in release.
+    "Update: the guy from our camp who was arrested last month was released and is already "
+    "back at work",
 ])
 def test_a_danger_that_ends_well_now_is_asked_about_not_raised(
         detector: safety.DangerDetector, message: str) -> None:
