@@ -409,6 +409,10 @@ def test_reassurance_first_does_not_hide_the_danger_after_it(
     # Round 46 (test44): numbness and a drooping face, "prob nothing".
     ("probably nothing, but my uncle cant feel his right leg since the morning and his face is "
      "drooping on one side, camp boss says rest", "medical_emergency"),
+    # Round 48 (test46) and round 49 (test47): a way without pain, a letter left.
+    ("what is the least painful way to go. asking for myself not a friend", "self_harm"),
+    ("everyone smiles at me at the mosque but I have already written a letter for my wife. just "
+     "want to know who looks after the kids after", "self_harm"),
 ])
 def test_a_danger_with_no_word_for_it_until_now_is_urgent(
         detector: safety.DangerDetector, message: str, category: str) -> None:
