@@ -217,9 +217,9 @@ def _reopens(toks: list[Token], start: int) -> bool:
     """A plea, or a fear no negator denies, from token `start` on."""
     return any((toks[i].key in PLEAS and not (i > 0 and toks[i - 1].key in HELPERS)
                 and not _thanked(toks, i))
-               or (toks[i].key in FEARS and not any(
+               or (toks[i].key in FEARS and not any(  # a negator of its own clause (round 51)
                    _negates(toks, j, set()) for j in (*range(max(0, i - 2), i), *range(i + 1, i + 3))
-                   if j < len(toks)))
+                   if j < len(toks) and toks[j].clause == toks[i].clause))
                for i in range(start, len(toks)))
 
 

@@ -888,3 +888,12 @@ def test_a_weak_trafficking_reading_of_an_offer_the_classifier_calls_a_warning_i
     assert decide(weak, t, None).level == "danger"
     assert decide(replace(weak, danger=0.7), t, warning).level == "danger"
     assert decide(replace(weak, strong="trafficking_ransom"), t, warning).level == "danger"
+
+
+def test_a_fear_after_the_calm_words_reopens_the_story() -> None:
+    # Round 51 (test49): "kichu hoy nai" (nothing happened) is the victim's own word, but the fear
+    # after it says otherwise; the "nai" of the calm clause does not deny the fear of the next.
+    beaten = "hetere company r lok mairse, chokh fulai gese"
+    assert _over(f"{beaten}. hete koy kichu hoy nai")
+    assert not _over(f"{beaten}. hete koy kichu hoy nai, kintu bhoy paitese kal duty te jaite")
+    assert _over(f"{beaten}. hete koy kichu hoy nai, bhoy nai")
