@@ -897,3 +897,12 @@ def test_a_fear_after_the_calm_words_reopens_the_story() -> None:
     assert _over(f"{beaten}. hete koy kichu hoy nai")
     assert not _over(f"{beaten}. hete koy kichu hoy nai, kintu bhoy paitese kal duty te jaite")
     assert _over(f"{beaten}. hete koy kichu hoy nai, bhoy nai")
+
+
+def test_a_joke_taken_back_is_not_a_joke(detector: safety.DangerDetector) -> None:
+    # Round 52 (test50): the "lol" is how a frightened son begins; "this isn't funny anymore" ends
+    # it, as "amar sathe ekdom" ends a film (the category `same`).
+    texted = ("lol abbu just texted 'if I die the insurance will clear the loan right?' and now he "
+              "wont pick up. he's been weird for weeks")
+    assert detector.signals(texted).joking
+    assert not detector.signals(f"{texted}. ok this isn't funny anymore").joking
