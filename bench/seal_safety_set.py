@@ -15,47 +15,38 @@ before its one count (`prottasha nlu evaluate-safety --data nlu/test/safety_test
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import textwrap
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz, process, utils
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nlu import rasa_yaml  # noqa: E402
+from nlu.safety import training  # noqa: E402
+
 TEST_DIR = ROOT / "nlu" / "test"
 SEALED = TEST_DIR / "sealed.txt"
 SOURCES = (ROOT / "nlu" / "safety" / "data", ROOT / "nlu" / "safety" / "incoming",
            ROOT / "nlu" / "data", TEST_DIR)
 TOO_CLOSE = 70
 LABELS = {"danger", "distress", "question", "benign"}
-_ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")  # Rasa's [value](entity)
-
-
-def strings(node: object) -> Iterator[str]:
-    """Every message in a YAML document, whatever its format: Rasa's `examples: |` blocks (one
-    message per "- " line, entity markup removed) and our sets' `text:` values alike."""
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from strings(value)
-    elif isinstance(node, str):
-        lines = [ln.strip()[2:] for ln in node.splitlines() if ln.strip().startswith("- ")]
-        for line in lines or [node]:
-            yield _ENTITY.sub(r"\1", line).strip()
 
 
 def repository_lines(exclude: Path) -> list[str]:
+    """Every message already in the repository: Rasa training and test files as the NLU reads
+    them (entity markup removed), and the safety evaluation sets as training reads them."""
     out: list[str] = []
     for source in SOURCES:
-        for path in sorted(source.rglob("*.yml")) if source.is_dir() else ():
-            if path.resolve() != exclude.resolve():
-                out.extend(s for s in strings(yaml.safe_load(path.read_text("utf-8"))) if s)
+        if source.is_dir():
+            out += [e.text for e in rasa_yaml.read_nlu(source).examples
+                    if Path(e.source).resolve() != exclude.resolve()]
+            out += [text for path in sorted(source.glob("*.yml")) if path != exclude
+                    for text, *_ in training.read_set(path)]
     return out
 
 

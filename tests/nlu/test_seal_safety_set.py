@@ -14,13 +14,6 @@ seal = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(seal)
 
 
-def test_messages_are_read_from_rasa_blocks_and_from_evaluation_sets_alike():
-    rasa = {"nlu": [{"intent": "x", "examples": "- my [passport](doc) was taken\n- help me\n"}]}
-    ours = {"examples": [{"text": "ami bhalo nai", "label": "distress"}]}
-    assert list(seal.strings(rasa)) == ["x", "my passport was taken", "help me"]
-    assert "ami bhalo nai" in list(seal.strings(ours))
-
-
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     test_dir, data = tmp_path / "nlu" / "test", tmp_path / "nlu" / "data"
@@ -33,6 +26,17 @@ def repo(tmp_path, monkeypatch):
     monkeypatch.setattr(seal, "SEALED", test_dir / "sealed.txt")
     monkeypatch.setattr(seal, "SOURCES", (data, test_dir))
     return tmp_path
+
+
+def test_messages_are_read_from_rasa_blocks_and_from_evaluation_sets_alike(repo):
+    # The repository's own readers: nlu.rasa_yaml for Rasa files, training.read_set for ours.
+    rasa = {"nlu": [{"intent": "x", "examples": "- my [passport](doc) was taken\n- help me\n"}]}
+    ours = {"examples": [{"text": "ami bhalo nai", "label": "distress"}]}
+    (repo / "nlu" / "data" / "more.yml").write_text(yaml.safe_dump(rasa), encoding="utf-8")
+    (repo / "nlu" / "test" / "safety_test1.yml").write_text(yaml.safe_dump(ours), encoding="utf-8")
+    lines = seal.repository_lines(exclude=repo / "nlu" / "test" / "safety_test99.yml")
+    assert {"my passport was taken", "help me", "ami bhalo nai"} <= set(lines)
+    assert "my employer beats me every day" in lines
 
 
 def test_a_set_is_listed_as_sealed_and_near_copies_are_dropped_unread(repo, capsys):
