@@ -132,33 +132,36 @@ class DangerDetector:
         category = max(DANGER, key=lambda c: best.get(c, 0.0))
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
         signs = {h.cue.category for h in hits if not h.negated}  # danger cues and signs
-        # A laugh or a game in a clause before every word of self-harm is another subject: "haha
+        # A laugh or a game in a clause before a word of self-harm is another subject: "haha
         # the carrom final was fun. also bro i decided... going to end my life" (round 38,
-        # test34). Said of the other dangers, a film or the news comes first ("movie ta dekhsen?
-        # villain ta ..."), so there the sign still excuses the whole message.
+        # test34); it may make light of a first word, not of the plan told after it ("Wrote my
+        # will ... lol. Tomorrow morning I'm going to the rail line", round 55, test53). Said of
+        # the other dangers, a film or the news comes first ("movie ta dekhsen? villain ta ..."),
+        # so there the sign still excuses the whole message.
         # A turn of subject between them says so of any danger: "kal match dekhsos? ki goal ...
         # wait, serious kotha. bhaiya ke police dhore niye gese" (round 45, test43).
         harm = [toks[h.start].clause for h in hits if h.cue.category == "self_harm" and not h.negated]
         turns = [h.end for h in hits if h.cue.category == cue_lib.TURN and not h.negated]
         after = [h.start for h in hits if h.cue.category in DANGER and not h.negated
                  and any(t <= h.start for t in turns)]
-        # And a film told as the writer's own: "... amar sathe ekdom oitai hocche" (round 46).
+        # And a film told as the writer's own, a joke taken back: "... amar sathe ekdom oitai
+        # hocche" (round 46), "ok this isn't funny anymore" (round 52).
         same = [h.start for h in hits if h.cue.category == cue_lib.SAME and not h.negated]
-        # The same of the last laughing emoji, placed by the tokens before it: "haha ... ar beshi
-        # din nai 😂 blade ta hate nia boshe asi" (round 48, test46), "zero rice 😂 no seriously,
-        # 3 months unpaid" (test45).
+
+        def excuses(end: int) -> bool:
+            """Whether a sign ending before token `end` still makes the message not serious."""
+            clause = toks[end - 1].clause if end else -1
+            return (not (harm and clause < max(harm))
+                    and not any(end <= t <= d for t in turns for d in after)
+                    and not any(end <= s for s in same))
+
+        # A laughing emoji is a sign too, placed by the tokens before it: "haha ... ar beshi din
+        # nai 😂 blade ta hate nia boshe asi" (round 48, test46), "zero rice 😂 no seriously, 3
+        # months unpaid" (test45). Only the last one: an earlier one is answered by what follows.
         laugh = cue_lib.last_laugh(text)
-        if laugh >= 0:
-            at = len(features.analyse(text[:laugh])[0])
-            if (harm and at <= min(h.start for h in hits
-                                   if h.cue.category == "self_harm" and not h.negated)) or any(
-                    at <= t <= d for t in turns for d in after):
-                laugh = -1
-        joking = laugh >= 0 or any(
-            h.cue.category in cue_lib.NOT_SERIOUS and not h.negated
-            and not (harm and toks[h.end - 1].clause < min(harm))
-            and not any(h.end <= t <= d for t in turns for d in after)
-            and not any(h.end <= s for s in same) for h in hits)
+        joking = (laugh >= 0 and excuses(len(features.analyse(text[:laugh])[0]))) or any(
+            h.cue.category in cue_lib.NOT_SERIOUS and not h.negated and excuses(h.end)
+            for h in hits)
         if not joking and (cue_lib.NATURAL_DEATH in signs or cue_lib.old_age(text)):
             # A death in peace, not a beating beside it: every danger word in the message, if
             # any, is of a death, an illness or a disappearance, whatever the model's reading

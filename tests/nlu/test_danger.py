@@ -906,3 +906,31 @@ def test_a_joke_taken_back_is_not_a_joke(detector: safety.DangerDetector) -> Non
               "wont pick up. he's been weird for weeks")
     assert detector.signals(texted).joking
     assert not detector.signals(f"{texted}. ok this isn't funny anymore").joking
+
+
+def test_a_laugh_at_one_word_of_self_harm_does_not_excuse_the_plan_after_it(
+        detector: safety.DangerDetector) -> None:
+    # Round 55 (test53): the "lol" makes light of the will; the rail line after it is a plan. A
+    # laugh only after every word of self-harm still makes the message a joke to ask about.
+    will = "Came back with nothing. Wrote my will on the back of a BMET receipt lol."
+    plan = "Tomorrow morning I'm going to the rail line past the station."
+    assert detector.signals(will).joking
+    assert not detector.signals(f"{will} {plan}").joking
+    assert detector.signals(f"{will} {plan} haha").joking
+
+
+def test_a_laughing_emoji_is_taken_back_like_a_word(detector: safety.DangerDetector) -> None:
+    # Round 55: the emoji and the word signs are one rule (DangerDetector.signals `excuses`), so
+    # "this isn't funny anymore" after a 😂 ends the joke as it ends a "lol".
+    locked = "😂 madam amake room e atke rakhse 3 din, khabar dey na"
+    assert detector.signals(locked).joking
+    assert not detector.signals(f"{locked}. this isn't funny anymore").joking
+    assert detector.assess(f"{locked}. this isn't funny anymore").urgent
+
+
+def test_well_before_a_death_is_not_well_after_it(detector: safety.DangerDetector) -> None:
+    # Round 55 (test53): "completely fine" closed a death as over; only "fine now" does.
+    died = ("One of the girls from our hostel died in hospital this morning. They say food "
+            "poisoning but she was completely fine yesterday.")
+    assert not detector.signals(died).over
+    assert detector.assess(died).urgent
