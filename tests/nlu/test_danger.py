@@ -934,3 +934,28 @@ def test_well_before_a_death_is_not_well_after_it(detector: safety.DangerDetecto
             "poisoning but she was completely fine yesterday.")
     assert not detector.signals(died).over
     assert detector.assess(died).urgent
+
+
+def test_seriously_after_a_joke_takes_it_back(detector: safety.DangerDetector) -> None:
+    # Round 56 (test54): every labelled message that says "seriously" is a danger; after a laugh
+    # it says the laugh was not the point.
+    jump = ("lol at least if I jump off the 14th floor the company finally has to pay someone, "
+            "family gets compensation 😂")
+    assert detector.signals(jump).joking
+    assert not detector.signals(f"{jump} seriously been checking which side has no net").joking
+
+
+def test_a_way_to_die_asked_in_banglish_is_a_word_of_self_harm(
+        detector: safety.DangerDetector) -> None:
+    # Round 56 (test54): "batha chara taratari morar upay ki" had no cue and read 0.14.
+    asked = "batha chara taratari morar upay ki. moja na, sotti jante chai, ajke raater moddhe"
+    assert detector.signals(asked).harm_cue
+    assert detector.assess(asked).urgent
+
+
+def test_a_novel_and_a_history_class_are_told_not_lived(detector: safety.DangerDetector) -> None:
+    # Round 56 (test54): the deaths of 1971 in a history class read as a death abroad at 0.96.
+    history = ("আজকে ইতিহাস ক্লাসে পুরাটা ১৯৭১ নিয়া, কত মানুষ মারা গেছে। ভারি লেকচার, কিন্তু "
+               "জানা দরকার")
+    assert detector.signals(history).joking
+    assert not detector.assess(history).urgent
