@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from nlu.normalise import fold_digits
-from nlu.safety import shorthand
+from nlu.safety import shorthand, when
 from nlu.safety.features import Token, key_of
 from nlu.safety.labels import DANGER
 
@@ -94,35 +94,6 @@ def last_laugh(text: str) -> int:
     return max((i for i, ch in enumerate(text) if ch in LAUGHING), default=-1)
 
 
-# A year before this one (digits of either script, folded first): "2019 e madam atke rakhsilo".
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_LAST_YEAR = re.compile(r"\blast year\b|\bgo?t[oa]? bo[cs]h?[oa]r\b|গত বছর|\bager bo[cs]h?[oa]r\b|আগের বছর",
-                        re.IGNORECASE)
-# Round 22: "10 bochor age", "3 years ago", "২ বছর আগে" (digits folded; round 28: "5 years
-# back"): a time long past, but only beside another calm sign: "contract shesh hoise 1 bochor
-# age, passport dey na" is the length of a danger that goes on.
-_YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2}) ?(?:bo[cs]h?[oa]r|years?|yrs?|বছর)"
-                        r" (?:(?:age|ago|agey|back)\b|আগে)", re.IGNORECASE)
-# Round 32: "মারা গেছেন আজ ৭ বছর হলো" (it has been seven years): of a death only. Of anything else
-# it is how long a danger has gone on: "2 bochor hoilo kono kaj pai nai" (test10, self-harm).
-_YEARS_SINCE = re.compile(r"(?<!\d)(\d{1,2}) ?(?:bo[cs]h?[oa]r|years?|বছর)"
-                          r" (?:(?:holo|hoilo|hoye gese)\b|হলো|হল\b|হইল|হয়ে গেছে)", re.IGNORECASE)
-# Two to twenty years ago in words, in the scripts people write them: "দশ বছর আগে", "dui bochor age".
-_YEARS_AGO_WORDS = re.compile(
-    r"(?:দুই|তিন|চার|পাঁচ|ছয়|সাত|আট|নয়|দশ|এগারো|বারো|তেরো|চৌদ্দ|পনেরো?|ষোল|সতেরো|আঠারো|উনিশ|বিশ"
-    r"|পঁচিশ|ত্রিশ|অনেক) বছর আগে"
-    r"|\b(?:dui|tin|char|pach|panch|choy|sat|at|noy|dosh|das|egaro|baro|tero|choddo|ponero|bish"
-    r"|onek) bo[cs]h?[oa]r age\b"
-    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|many) years ago\b",
-    re.IGNORECASE)
-_AGO = frozenset(key_of(w) for w in ("age", "ago", "আগে"))
-# Round 22: the age of the one who died, when it is an old person's ("90 bosor boyoshe", "at the
-# age of 84", "৮০ বছর বয়সে"): a natural death, like "boyosh hoyechilo".
-_OLD_AGE = re.compile(r"(?<!\d)([6-9]\d|1[01]\d) ?(?:bo[cs]h?[oa]r|years?|yrs?|বছর)"
-                      r" ?(?:(?:boy[oa]sh?e?|old|of age)\b|বয়সে)"
-                      r"|\bage(?:d| of) ([6-9]\d|1[01]\d)\b", re.IGNORECASE)
-
-
 # Round 22: the body to bring home, and a rule asked in the conditional ("if a worker dies",
 # "মারা গেলে", "jodi kew mara jay"), which is a question, not a death.
 _BODY = re.compile(r"\b(?:body|bodies|lash|lasher|lashta|morodeho|mritodeho)\b|লাশ|মরদেহ|মৃতদেহ",
@@ -141,17 +112,8 @@ def long_dead(text: str, hits: list[Hit], this_year: int | None = None) -> bool:
     if kinds != {"death_abroad"}:
         return False
     now = this_year or date.today().year
-    return years_ago(text, since=True) or any(
-        1980 <= int(m.group(1)) <= now - 2 for m in _YEAR.finditer(fold_digits(text)))
-
-
-def years_ago(text: str, *, since: bool = False) -> bool:
-    """Two years ago or more, in digits or words ("10 bochor age", "দশ বছর আগে"); with `since`,
-    also "it has been N years" ("৭ বছর হলো"), which only a death may use (round 32)."""
-    folded = fold_digits(text)
-    patterns = (_YEARS_AGO, _YEARS_SINCE) if since else (_YEARS_AGO,)
-    return any(int(m.group(1)) >= 2 for p in patterns for m in p.finditer(folded)) or bool(
-        _YEARS_AGO_WORDS.search(text))
+    return when.years_ago(text, since=True) or any(
+        1980 <= int(m.group(1)) <= now - 2 for m in when.YEAR.finditer(fold_digits(text)))
 
 
 def body_home(text: str, hits: list[Hit]) -> bool:
@@ -160,20 +122,7 @@ def body_home(text: str, hits: list[Hit]) -> bool:
     a question about the rules, not a family with a body abroad."""
     return (any(h.cue.category == "death_abroad" and not h.negated and not _BODY.search(h.cue.text)
                 for h in hits)
-            and bool(_BODY.search(text)) and not _IF_DIES.search(text) and not past_year(text))
-
-
-def old_age(text: str) -> bool:
-    """Is an age of sixty or more named ("90 bosor boyoshe mara gesen")?"""
-    return bool(_OLD_AGE.search(fold_digits(text)))
-
-
-def past_year(text: str, this_year: int | None = None) -> bool:
-    """Does the message name a year before this one (from 1980), or "last year"?"""
-    now = this_year or date.today().year
-    text = fold_digits(text)
-    return bool(_LAST_YEAR.search(text)) or any(
-        1980 <= int(m.group(1)) < now for m in _YEAR.finditer(text))
+            and bool(_BODY.search(text)) and not _IF_DIES.search(text) and not when.past_year(text))
 
 
 # Round 22: a plea after the calm words reopens the story: "he never absconded, he was happy
@@ -189,15 +138,18 @@ FEARS = frozenset(key_of(w) for w in (
 
 
 # Round 27: "My family thinks I am fine": a calm word someone else believes is not the writer's.
-# Third persons only: "I think all is fine now" is the writer's own calm.
+# Third persons only: "I think all is fine now" is the writer's own calm. Round 57: nor is one of
+# yesterday, the calm before a death ("She told me yesterday she was happy", test55).
 BELIEVING = frozenset(key_of(w) for w in (
     "thinks", "thought", "believes", "ভাবে", "bhabe", "vabe", "জানে", "jane",
 ))  # fmt: skip
+YESTERDAY = frozenset(key_of(w) for w in ("yesterday", "gotokal", "গতকাল"))
 
 
 def _believed(toks: list[Token], start: int) -> bool:
-    """Does a verb of believing stand just before the calm word at `start`?"""
-    return any(t.key in BELIEVING for t in toks[max(0, start - 3) : start])
+    """A verb of believing just before the calm word at `start`, or "yesterday" in its clause."""
+    return any(t.key in BELIEVING for t in toks[max(0, start - 3) : start]) or any(
+        t.key in YESTERDAY and t.clause == toks[start].clause for t in toks)
 
 
 # Round 28: the writer helping is no plea ("now i help other driver", "I want to help others").
@@ -221,6 +173,10 @@ def _reopens(toks: list[Token], start: int) -> bool:
                    _negates(toks, j, set()) for j in (*range(max(0, i - 2), i), *range(i + 1, i + 3))
                    if j < len(toks) and toks[j].clause == toks[i].clause))
                for i in range(start, len(toks)))
+
+
+# "N years ago" is itself a calm cue (over).
+_AGO = frozenset(key_of(w) for w in ("age", "ago", "আগে"))
 
 
 def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True,
@@ -248,9 +204,9 @@ def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True
         return False
     return bool(closing) and (
         (resolved and any(c.cue.category == RESOLVED for c in closing))
-        or (joy and any(c.cue.category == JOY for c in closing)) or past_year(text)
+        or (joy and any(c.cue.category == JOY for c in closing)) or when.past_year(text)
         # "N years ago" is itself a calm cue: another one must close the story with it.
-        or (any(c.cue.parts[-1] not in _AGO for c in closing) and years_ago(text)))
+        or (any(c.cue.parts[-1] not in _AGO for c in closing) and when.years_ago(text)))
 
 
 def load(path: Path) -> CueIndex:
@@ -369,20 +325,16 @@ def _negates(toks: list[Token], i: int, inside: set[str]) -> bool:
 
 
 def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
-    """Every cue found in the tokens (once per cue), marked negated when a negator stands next
-    to it that is not part of the cue itself, nor of another cue."""
+    """Every cue found in the tokens, marked negated when a negator stands next to it that is
+    not part of the cue itself, nor of another cue. Once per cue: where it is said without a
+    negator if it is anywhere ("he said he won't beat me again. today he beat me"), else first."""
     keys = [t.key for t in toks]
     found: list[tuple[Cue, int, int]] = []
-    seen: set[int] = set()
     for start, key in enumerate(keys):
         for cue in index.starting(key):
-            if id(cue) in seen:
-                continue
             end = _match(cue.parts, keys, start)
-            if end is None:
-                continue
-            seen.add(id(cue))
-            found.append((cue, start, end))
+            if end is not None:
+                found.append((cue, start, end))
     # Round 26: a negator among a cue's own words is that cue's, and negates nothing beside it:
     # "dont worry, all good"; "টাকা না দিলে দোকানে আগুন দিবো" (if you do not pay, we burn it).
     owned = {i for cue, start, end in found for i in range(start, end) if keys[i] in cue.parts}
@@ -397,4 +349,8 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
                     if toks[start].clause <= toks[i].clause <= toks[end - 1].clause]
         negated = any(_negates(toks, i, inside) for i in near if i not in owned)
         hits.append(Hit(cue, negated, start, end))
-    return hits
+    chosen: dict[int, Hit] = {}
+    for hit in hits:  # in order of position
+        if id(hit.cue) not in chosen or (chosen[id(hit.cue)].negated and not hit.negated):
+            chosen[id(hit.cue)] = hit
+    return sorted(chosen.values(), key=lambda h: h.start)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from nlu.linear import LinearModel
 from nlu.safety import cues as cue_lib
-from nlu.safety import features
+from nlu.safety import features, when
 from nlu.safety.labels import DANGER, DANGER_INTENTS
 from nlu.safety.model import Thresholds, cue_features, danger_of, probabilities
 
@@ -162,7 +162,7 @@ class DangerDetector:
         joking = (laugh >= 0 and excuses(len(features.analyse(text[:laugh])[0]))) or any(
             h.cue.category in cue_lib.NOT_SERIOUS and not h.negated and excuses(h.end)
             for h in hits)
-        if not joking and (cue_lib.NATURAL_DEATH in signs or cue_lib.old_age(text)):
+        if not joking and (cue_lib.NATURAL_DEATH in signs or when.old_age(text)):
             # A death in peace, not a beating beside it: every danger word in the message, if
             # any, is of a death, an illness or a disappearance, whatever the model's reading
             # ("amar chagol ta mara gelo" was read as self-harm: round 22).

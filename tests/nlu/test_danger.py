@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nlu import safety
-from nlu.safety import cues, features, training
+from nlu.safety import cues, features, training, when
 from nlu.safety.detector import decide
 from nlu.safety.features import tokens
 from nlu.safety.labels import LABELS
@@ -514,7 +514,7 @@ def test_well_now_before_the_danger_or_after_a_goodbye_is_danger(
     ("room 5021", False), ("01712345678", False), ("2 mash", False), ("3099", False),
 ])
 def test_past_year(text: str, expected: bool) -> None:
-    assert cues.past_year(text, this_year=2026) is expected
+    assert when.past_year(text, this_year=2026) is expected
 
 
 def test_news_of_strangers_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
@@ -672,8 +672,8 @@ def test_a_death_long_ago_is_asked_about_and_a_death_today_is_raised(
 
 
 def test_an_old_age_named_is_a_natural_death(detector: safety.DangerDetector) -> None:
-    assert cues.old_age("৮৫ বছর বয়সে মারা গেছেন") and cues.old_age("aged 72")
-    assert not cues.old_age("my 30 years old brother")
+    assert when.old_age("৮৫ বছর বয়সে মারা গেছেন") and when.old_age("aged 72")
+    assert not when.old_age("my 30 years old brother")
     assert not detector.assess("amader gramer chacha 88 bochor boyoshe mara gesen, sobai dua koiren").urgent
     # The age excuses a death only: an old father beaten is raised.
     assert detector.assess("amar 65 bochor boyosher baba ke police rastay pitaise, matha fete gese").urgent
@@ -959,3 +959,41 @@ def test_a_novel_and_a_history_class_are_told_not_lived(detector: safety.DangerD
                "জানা দরকার")
     assert detector.signals(history).joking
     assert not detector.assess(history).urgent
+
+
+def test_calm_of_yesterday_does_not_close_a_death(detector: safety.DangerDetector) -> None:
+    # Round 57 (test55): "happy" yesterday is the calm before the death, not after it; "happy"
+    # today still closes a story (round 22).
+    died = ("Madam says my cousin in the next building 'jumped' this morning. She told me "
+            "yesterday she was happy her contract ends in 2 months. Police took her body.")
+    assert not detector.signals(died).over
+    assert detector.assess(died).urgent
+
+
+def test_tablets_bought_after_a_joke_and_taken_back(detector: safety.DangerDetector) -> None:
+    # Round 57 (test55): the coffin joke, "na shotti koitasi" (no, I mean it), tablets bought.
+    joke = "haha desh o free ticket e jaimu, baksho r bhitre 😂😂"
+    assert detector.signals(joke).joking
+    told = f"{joke} na shotti koitasi, tablet kini rakhsi, duibar gunsi. bhai re koiyo na"
+    assert not detector.signals(told).joking
+    assert detector.assess(told).urgent
+
+
+def test_insulin_is_a_word_of_a_medical_emergency(detector: safety.DangerDetector) -> None:
+    # Round 57 (test55): the exam before it excused the whole story of a hypoglycaemic roommate.
+    roommate = ("My roommate has type 1 diabetes, she skipped meals before the exam but still "
+                "took her insulin. Now she's shaking, sweating and can't answer properly.")
+    assert detector.assess(roommate).urgent
+
+
+def test_a_cue_said_again_without_its_negator_counts(detector: safety.DangerDetector) -> None:
+    # Round 57: a cue is reported once, and it was its first occurrence: a danger denied, then
+    # told ("keu marche na bollam, kintu ajke abar marche"), read as denied. Six development
+    # messages name the body or the ambulance twice, the first time under a negator.
+    told = "keu amake marche na bollam, kintu ajke abar marche"
+    hits = [h for h in cues.find(detector.cues, features.tokens(told))
+            if h.cue.category == "violence"]
+    assert hits and not any(h.negated for h in hits)
+    denied = "keu amake marche na"
+    assert all(h.negated for h in cues.find(detector.cues, features.tokens(denied))
+               if h.cue.category == "violence")
