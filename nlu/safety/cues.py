@@ -75,6 +75,9 @@ TURN = "turn"  # "wait, serious kotha": a joke before it is not of a danger afte
 SAME = "same"  # "amar sathe o hocche": a film before it is the writer's own story (round 46)
 SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH, JOY, HYPOTHETICAL, TURN, SAME)
 NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole message
+# A joke denied in so many words is a joke taken back, like SAME: "not joking this time", "moja
+# korchi na" (round 58). Not a laugh denied: "double ashche na, cousin ra hashte hashte".
+DENIED_JOKE = frozenset(key_of(w) for w in ("joking", "kidding", "joke", "moja", "মজা", "tamasha"))
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger
 # (round 7, docs/safety.md). Not 🔥: a fire in a camp is real.
@@ -100,7 +103,7 @@ _BODY = re.compile(r"\b(?:body|bodies|lash|lasher|lashta|morodeho|mritodeho)\b|�
                    re.IGNORECASE)
 _IF_DIES = re.compile(r"\b(?:if|when|jodi|jdi)\b[^.?!।]{0,40}?(?:\bdie|\bdead\b|\bmar[ae]\b|মারা|মরে)"
                       r"|যদি[^.?!।]{0,40}?(?:মারা|মরে|মৃত্যু)|\bdies\b|\bmara (?:gele|jay|jai)\b|\bmore gele\b"
-                      r"|মারা গেলে|মারা যায়|মরে গেলে",
+                      r"|মারা গেলে|মারা যায়|মরে গেলে|মৃত্যুবরণ করিলে|মারা যাইলে",
                       re.IGNORECASE)
 
 

@@ -145,8 +145,10 @@ class DangerDetector:
         after = [h.start for h in hits if h.cue.category in DANGER and not h.negated
                  and any(t <= h.start for t in turns)]
         # And a film told as the writer's own, a joke taken back: "... amar sathe ekdom oitai
-        # hocche" (round 46), "ok this isn't funny anymore" (round 52).
-        same = [h.start for h in hits if h.cue.category == cue_lib.SAME and not h.negated]
+        # hocche" (round 46), "ok this isn't funny anymore" (round 52), and a joke denied, "not
+        # joking this time" after a "lol" (round 58, test56).
+        same = [h.start for h in hits if (h.cue.category == cue_lib.SAME and not h.negated)
+                or (h.negated and h.cue.parts[0].rstrip("*") in cue_lib.DENIED_JOKE)]
 
         def excuses(end: int) -> bool:
             """Whether a sign ending before token `end` still makes the message not serious."""

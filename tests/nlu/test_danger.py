@@ -997,3 +997,21 @@ def test_a_cue_said_again_without_its_negator_counts(detector: safety.DangerDete
     denied = "keu amake marche na"
     assert all(h.negated for h in cues.find(detector.cues, features.tokens(denied))
                if h.cue.category == "violence")
+
+
+def test_a_joke_denied_in_so_many_words_is_taken_back(detector: safety.DangerDetector) -> None:
+    # Round 58 (test56): "not joking this time" after a "lol"; a laugh denied ("hashte hashte"
+    # beside a "na" of its own clause) is no such thing.
+    bleach = ("lol don't worry I'll be 'fine' 🙂 the bleach bottle from the salon store is right "
+              "here, at least madam will stop shouting after I drink it.")
+    assert detector.signals(bleach).joking
+    assert not detector.signals(f"{bleach} not joking this time.").joking
+    assert detector.assess(f"{bleach} not joking this time.").urgent
+
+
+def test_a_rule_asked_in_the_formal_register_is_no_death(detector: safety.DangerDetector) -> None:
+    # Round 58 (test56): "মৃত্যুবরণ করিলে" (if ... dies, in the formal register) is a rule asked.
+    asked = ("বিদেশে কোনো শ্রমিক মৃত্যুবরণ করিলে মরদেহ দেশে আনিবার খরচ কে বহন করে, অনুগ্রহ "
+             "করিয়া জানাইবেন।")
+    assert not detector.signals(asked).body
+    assert not detector.assess(asked).urgent
