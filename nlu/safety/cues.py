@@ -149,8 +149,9 @@ BELIEVING = frozenset(key_of(w) for w in (
 YESTERDAY = frozenset(key_of(w) for w in ("yesterday", "gotokal", "গতকাল"))
 
 
-def _believed(toks: list[Token], start: int) -> bool:
-    """A verb of believing just before the calm word at `start`, or "yesterday" in its clause."""
+def _not_the_writers_now(toks: list[Token], start: int) -> bool:
+    """Is the calm word at `start` someone else's belief (a verb of believing just before it) or
+    yesterday's ("yesterday" in its clause)?"""
     return any(t.key in BELIEVING for t in toks[max(0, start - 3) : start]) or any(
         t.key in YESTERDAY and t.clause == toks[start].clause for t in toks)
 
@@ -193,7 +194,7 @@ def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True
     if death and long_dead(text, hits):
         return True
     calm = [h for h in hits if h.cue.category in (CALM, RESOLVED, JOY) and not h.negated
-            and not _believed(toks, h.start)]
+            and not _not_the_writers_now(toks, h.start)]
     if not calm:  # most messages: no look at the text
         return False
     # A danger word inside a calm one (মৃত্যু in মৃত্যুবার্ষিকী, a death anniversary) is the calm one.
