@@ -49,8 +49,8 @@ SEALED = frozenset(
     if line.strip() and not line.startswith("#"))
 # Every source that shapes the model, the shared ones too (a float32 fit in nlu/linear.py gave
 # other thresholds than the exact one): a change to any retrains it.
-_SOURCES = ("features.py", "cues.py", "shorthand.py", "model.py", "labels.py", "detector.py",
-            "tuning.py", "training.py", "../linear.py", "../normalise.py", "../translit.py")
+_SOURCES = ("features.py", "cues.py", "shorthand.py", "when.py", "model.py", "labels.py",
+            "detector.py", "tuning.py", "training.py", "../linear.py", "../normalise.py", "../translit.py")
 Progress = Callable[[str, int, int], None]
 # Trained detectors by code and data version: a model is immutable, so sharing one is safe and
 # spares each test module and each `Resources.load` a retraining.
@@ -104,14 +104,16 @@ def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
     # look-alikes of eleven held-out authors raised, against 1.1% at 0.56).
     skf = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0)
     groups = [source for _, _, source in examples]
-    # The folds and the final fit are independent: one process per core (the exact fit costs
-    # about four times the float32 one), the results in order whatever finishes first.
+    # The folds and the final fit are independent: one process per core, the results in order
+    # whatever finishes first. The exact final fit costs about four times a float32 fold, so it
+    # goes first: on two cores the folds run beside it (five units of time instead of six; the
+    # first `make run` of a new user waits for this).
     jobs = [(list(train_idx), list(test_idx))
             for train_idx, test_idx in skf.split(texts, labels, groups)]
     runner = joblib.Parallel(n_jobs=min(len(jobs) + 1, os.cpu_count() or 1),
                              return_as="generator")
     done = runner(joblib.delayed(_fold)(texts, labels, cues, train_idx, test_idx)
-                  for train_idx, test_idx in [*jobs, (list(range(len(texts))), [])])
+                  for train_idx, test_idx in [(list(range(len(texts))), []), *jobs])
     model: LinearModel | None = None
     for k, (test_idx, result) in enumerate(done):
         if progress:
