@@ -919,30 +919,12 @@ def test_a_laugh_at_one_word_of_self_harm_does_not_excuse_the_plan_after_it(
     assert detector.signals(f"{will} {plan} haha").joking
 
 
-def test_a_laughing_emoji_is_taken_back_like_a_word(detector: safety.DangerDetector) -> None:
-    # Round 55: the emoji and the word signs are one rule (DangerDetector.signals `excuses`), so
-    # "this isn't funny anymore" after a 😂 ends the joke as it ends a "lol".
-    locked = "😂 madam amake room e atke rakhse 3 din, khabar dey na"
-    assert detector.signals(locked).joking
-    assert not detector.signals(f"{locked}. this isn't funny anymore").joking
-    assert detector.assess(f"{locked}. this isn't funny anymore").urgent
-
-
 def test_well_before_a_death_is_not_well_after_it(detector: safety.DangerDetector) -> None:
     # Round 55 (test53): "completely fine" closed a death as over; only "fine now" does.
     died = ("One of the girls from our hostel died in hospital this morning. They say food "
             "poisoning but she was completely fine yesterday.")
     assert not detector.signals(died).over
     assert detector.assess(died).urgent
-
-
-def test_seriously_after_a_joke_takes_it_back(detector: safety.DangerDetector) -> None:
-    # Round 56 (test54): every labelled message that says "seriously" is a danger; after a laugh
-    # it says the laugh was not the point.
-    jump = ("lol at least if I jump off the 14th floor the company finally has to pay someone, "
-            "family gets compensation 😂")
-    assert detector.signals(jump).joking
-    assert not detector.signals(f"{jump} seriously been checking which side has no net").joking
 
 
 def test_a_way_to_die_asked_in_banglish_is_a_word_of_self_harm(
@@ -970,15 +952,6 @@ def test_calm_of_yesterday_does_not_close_a_death(detector: safety.DangerDetecto
     assert detector.assess(died).urgent
 
 
-def test_tablets_bought_after_a_joke_and_taken_back(detector: safety.DangerDetector) -> None:
-    # Round 57 (test55): the coffin joke, "na shotti koitasi" (no, I mean it), tablets bought.
-    joke = "haha desh o free ticket e jaimu, baksho r bhitre 😂😂"
-    assert detector.signals(joke).joking
-    told = f"{joke} na shotti koitasi, tablet kini rakhsi, duibar gunsi. bhai re koiyo na"
-    assert not detector.signals(told).joking
-    assert detector.assess(told).urgent
-
-
 def test_insulin_is_a_word_of_a_medical_emergency(detector: safety.DangerDetector) -> None:
     # Round 57 (test55): the exam before it excused the whole story of a hypoglycaemic roommate.
     roommate = ("My roommate has type 1 diabetes, she skipped meals before the exam but still "
@@ -999,19 +972,33 @@ def test_a_cue_said_again_without_its_negator_counts(detector: safety.DangerDete
                if h.cue.category == "violence")
 
 
-def test_a_joke_denied_in_so_many_words_is_taken_back(detector: safety.DangerDetector) -> None:
-    # Round 58 (test56): "not joking this time" after a "lol"; a laugh denied ("hashte hashte"
-    # beside a "na" of its own clause) is no such thing.
-    bleach = ("lol don't worry I'll be 'fine' 🙂 the bleach bottle from the salon store is right "
-              "here, at least madam will stop shouting after I drink it.")
-    assert detector.signals(bleach).joking
-    assert not detector.signals(f"{bleach} not joking this time.").joking
-    assert detector.assess(f"{bleach} not joking this time.").urgent
-
-
 def test_a_rule_asked_in_the_formal_register_is_no_death(detector: safety.DangerDetector) -> None:
     # Round 58 (test56): "মৃত্যুবরণ করিলে" (if ... dies, in the formal register) is a rule asked.
     asked = ("বিদেশে কোনো শ্রমিক মৃত্যুবরণ করিলে মরদেহ দেশে আনিবার খরচ কে বহন করে, অনুগ্রহ "
              "করিয়া জানাইবেন।")
     assert not detector.signals(asked).body
     assert not detector.assess(asked).urgent
+
+
+@pytest.mark.parametrize(("joke", "taken_back", "urgent"), [
+    # Round 55: the emoji and the word signs are one rule (DangerDetector.signals `excuses`), so
+    # "this isn't funny anymore" after a 😂 ends the joke as it ends a "lol".
+    ("😂 madam amake room e atke rakhse 3 din, khabar dey na", "this isn't funny anymore", True),
+    # Round 56 (test54): every labelled message that says "seriously" is a danger.
+    ("lol at least if I jump off the 14th floor the company finally has to pay someone, family "
+     "gets compensation 😂", "seriously been checking which side has no net", False),
+    # Round 57 (test55): the coffin joke, "na shotti koitasi" (no, I mean it), tablets bought.
+    ("haha desh o free ticket e jaimu, baksho r bhitre 😂😂",
+     "na shotti koitasi, tablet kini rakhsi, duibar gunsi. bhai re koiyo na", True),
+    # Round 58 (test56): a joke denied in so many words; a laugh denied ("hashte hashte" beside a
+    # "na" of its own clause) is no such thing (cues.DENIED_JOKE).
+    ("lol don't worry I'll be 'fine' 🙂 the bleach bottle from the salon store is right here, at "
+     "least madam will stop shouting after I drink it.", "not joking this time.", True),
+])
+def test_a_joke_taken_back_in_other_words(detector: safety.DangerDetector, joke: str,
+                                          taken_back: str, urgent: bool) -> None:
+    assert detector.signals(joke).joking
+    told = f"{joke} {taken_back}"
+    assert not detector.signals(told).joking
+    if urgent:
+        assert detector.assess(told).urgent
