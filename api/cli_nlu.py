@@ -56,11 +56,23 @@ def _backend() -> Any:
 def _danger(artifact_dir: Path, report: Any, force: bool) -> Any:
     """The danger detector is trained with the intent model: both ship together."""
     from nlu import safety
+    from nlu.safety import training
     from nlu.safety.training import artifact_path
 
     if force:
         artifact_path(artifact_dir, safety.DATA_DIR, safety.CUES).unlink(missing_ok=True)
-    return safety.load_detector(safety.DATA_DIR, safety.CUES, artifact_dir, progress=report)
+    danger = safety.load_detector(safety.DATA_DIR, safety.CUES, artifact_dir, progress=report)
+    # Thresholds tuned afresh for changed code or data are kept for the next new user's first
+    # run (training.TUNED); the change is only complete when this file is committed with it.
+    key = training.version(safety.DATA_DIR, safety.CUES)
+    if training.committed_thresholds(key) != danger.thresholds:
+        try:
+            training.commit_thresholds(key, danger.thresholds)
+            console.print(f"[yellow]thresholds tuned for changed code or data:[/] commit "
+                          f"{training.TUNED.name} with the change")
+        except OSError as exc:  # an installed package may be read-only: the model still serves
+            console.print(f"[yellow]could not record the tuned thresholds:[/] {exc}")
+    return danger
 
 
 @app.command()

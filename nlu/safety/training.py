@@ -14,6 +14,7 @@ from typing import Any
 
 import joblib
 import yaml
+from threadpoolctl import threadpool_limits
 
 from nlu import artifact
 from nlu.linear import LinearModel
@@ -52,6 +53,12 @@ SEALED = frozenset(
 _SOURCES = ("features.py", "cues.py", "shorthand.py", "when.py", "model.py", "labels.py",
             "detector.py", "tuning.py", "training.py", "../linear.py", "../normalise.py", "../translit.py")
 Progress = Callable[[str, int, int], None]
+# The thresholds last tuned for the repository's own code and data, committed beside them as a
+# lock file is: the five folds only choose thresholds, and the same code and data choose the same
+# ones (the fit is exact), so a new user's first `make run` fits the model once instead of six
+# times. `prottasha nlu train` rewrites the file whenever it tunes afresh; a test fails when the
+# committed file is not for the committed code and data.
+TUNED = _PACKAGE / "thresholds.yml"
 # Trained detectors by code and data version: a model is immutable, so sharing one is safe and
 # spares each test module and each `Resources.load` a retraining.
 _LOADED: dict[str, DangerDetector] = {}
@@ -77,9 +84,8 @@ def code_version() -> str:
 
 def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
           folds: int = 5) -> dict[str, Any]:
-    """Fit on every example; tune thresholds on out-of-fold scores; return the artifact state."""
-    from sklearn.model_selection import StratifiedGroupKFold
-
+    """Fit on every example; tune thresholds on out-of-fold scores (or take the committed ones
+    for exactly this code and data); return the artifact state."""
     started = time.perf_counter()
     data = read_nlu(data_dir)
     unknown = sorted({ex.intent for ex in data.examples} - set(LABELS))
@@ -97,17 +103,46 @@ def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
             examples.append((text, "benign", source))
     texts = [text for text, _, _ in examples]
     labels = [label for _, label, _ in examples]
+    thresholds = committed_thresholds(version(data_dir, cues_path))
+    if thresholds is None:
+        model, thresholds = _tune(texts, labels, [source for _, _, source in examples], cues,
+                                  folds, progress)
+        origin = "tuned"
+    else:
+        if progress:
+            progress("fitting", 0, 1)
+        # One thread, as in the folds' worker processes: more BLAS threads sum in another order,
+        # and the weights then differ in the third decimal place from a tuning run's. (The limit
+        # reaches only libraries already loaded: scikit-learn's solver brings its BLAS.)
+        import sklearn.linear_model  # noqa: F401
+
+        with threadpool_limits(limits=1):
+            model = fit(texts, labels, cues)
+        if progress:
+            progress("fitting", 1, 1)
+        origin = str(TUNED.name)
+    return {"format": FORMAT, "code_version": code_version(),
+            "data_hash": _digest(data_dir, cues_path),
+            "model": model.to_dict(), "thresholds": thresholds.as_dict(),
+            "training": {"examples": len(texts), "seconds": round(time.perf_counter() - started, 2),
+                         "thresholds_from": origin,
+                         "by_label": {lab: labels.count(lab) for lab in LABELS}}}
+
+
+def _tune(texts: list[str], labels: list[str], groups: list[str], cues: cue_lib.CueIndex,
+          folds: int, progress: Progress | None) -> tuple[LinearModel, Thresholds]:
+    """The final model and thresholds tuned on out-of-fold readings."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
     oof: list[Any] = [None] * len(texts)
     # Folds by file, that is by author: an author's habits read out of fold as a fresh author's
     # would. With random folds the thresholds were tuned on readings of writers the model had
     # seen, and fell until fresh look-alikes crossed them (round 37: 0.43, and 3.3% of the
     # look-alikes of eleven held-out authors raised, against 1.1% at 0.56).
     skf = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0)
-    groups = [source for _, _, source in examples]
     # The folds and the final fit are independent: one process per core, the results in order
-    # whatever finishes first. The exact final fit costs about four times a float32 fold, so it
-    # goes first: on two cores the folds run beside it (five units of time instead of six; the
-    # first `make run` of a new user waits for this).
+    # whatever finishes first. The final fit is the largest, so it goes first: on two cores the
+    # folds run beside it (five units of time instead of six).
     jobs = [(list(train_idx), list(test_idx))
             for train_idx, test_idx in skf.split(texts, labels, groups)]
     runner = joblib.Parallel(n_jobs=min(len(jobs) + 1, os.cpu_count() or 1),
@@ -125,13 +160,31 @@ def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
                 oof[i] = signals
     if progress:
         progress("tuning", folds, folds)
-    thresholds = tune(oof, labels)
     assert model is not None
-    return {"format": FORMAT, "code_version": code_version(),
-            "data_hash": _digest(data_dir, cues_path),
-            "model": model.to_dict(), "thresholds": thresholds.as_dict(),
-            "training": {"examples": len(texts), "seconds": round(time.perf_counter() - started, 2),
-                         "by_label": {lab: labels.count(lab) for lab in LABELS}}}
+    return model, tune(oof, labels)
+
+
+def version(data_dir: Path, cues_path: Path) -> str:
+    """The name of this code and data's model (its artifact's file name without the suffix)."""
+    return artifact_path(Path("."), data_dir, cues_path).stem
+
+
+def committed_thresholds(key: str, path: Path | None = None) -> Thresholds | None:
+    """The thresholds in TUNED when they were tuned for `key`, else None."""
+    path = path or TUNED
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if not isinstance(raw, dict) or raw.get("model") != key:
+        return None
+    return Thresholds(**raw["thresholds"])
+
+
+def commit_thresholds(key: str, thresholds: Thresholds, path: Path | None = None) -> None:
+    """Write TUNED for `key` (see TUNED)."""
+    body = yaml.safe_dump({"model": key, "thresholds": thresholds.as_dict()}, sort_keys=False)
+    (path or TUNED).write_text(
+        "# Written by `prottasha nlu train` when it tunes the danger detector's thresholds out of\n"
+        "# fold (nlu/safety/training.py, TUNED): commit it with the change to the code or data.\n"
+        + body, encoding="utf-8")
 
 
 def _fold(texts: list[str], labels: list[str], cues: cue_lib.CueIndex, train_idx: list[int],

@@ -14,7 +14,10 @@ from nlu.safety import cues, features, training, when
 from nlu.safety.detector import decide
 from nlu.safety.features import tokens
 from nlu.safety.labels import LABELS
-from nlu.safety.model import danger_of, probabilities
+from nlu.safety.model import Thresholds, danger_of, probabilities
+
+# Read at collection, before any test runs `prottasha nlu train` (which rewrites a stale file).
+COMMITTED = training.committed_thresholds(training.version(safety.DATA_DIR, safety.CUES))
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +127,22 @@ def test_thresholds_favour_recall(detector: safety.DangerDetector) -> None:
     t = detector.thresholds
     assert 0 < t.unsure <= t.danger < 1
     assert detector.info["training"]["examples"] > 1000
+
+
+def test_the_committed_thresholds_are_this_code_and_datas(detector: safety.DangerDetector) -> None:
+    # A new user's first run fits the model once with them (training.TUNED); a change to the code
+    # or data is complete only with the thresholds tuned for it, and the same code and data tune
+    # the same ones (a detector tuned afresh in this session agrees with the file).
+    assert COMMITTED is not None, "run `prottasha nlu train`, commit nlu/safety/thresholds.yml"
+    assert detector.thresholds == COMMITTED
+
+
+def test_thresholds_are_taken_only_for_the_model_they_were_tuned_for(tmp_path: Path) -> None:
+    path, tuned = tmp_path / "thresholds.yml", Thresholds(0.49, 0.39, 0.41, 0.39, 0.53)
+    assert training.committed_thresholds("safety-1.0a-1b", path) is None
+    training.commit_thresholds("safety-1.0a-1b", tuned, path)
+    assert training.committed_thresholds("safety-1.0a-1b", path) == tuned
+    assert training.committed_thresholds("safety-1.0a-2c", path) is None
 
 
 def test_a_joke_is_asked_about_not_raised(detector: safety.DangerDetector) -> None:
