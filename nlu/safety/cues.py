@@ -77,7 +77,8 @@ SIGNS = (CALM, RESOLVED, JOKE, FICTION, FIGURE, EVERYDAY, NATURAL_DEATH, JOY, HY
 NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole message
 # A joke denied in so many words is a joke taken back, like SAME: "not joking this time", "moja
 # korchi na" (round 58). Not a laugh denied: "double ashche na, cousin ra hashte hashte".
-DENIED_JOKE = frozenset(key_of(w) for w in ("joking", "kidding", "joke", "moja", "মজা", "tamasha"))
+DENIED_JOKE = frozenset(key_of(w) for w in ("joking", "kidding", "joke", "moja", "মজা", "tamasha",
+                                            "ঠাট্টা", "thatta"))
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger
 # (round 7, docs/safety.md). Not 🔥: a fire in a camp is real.

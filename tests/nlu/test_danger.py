@@ -668,6 +668,13 @@ def test_thanks_for_help_given_reopen_nothing() -> None:
     ("a man from the next camp stabbed my friend in the back", "violence"),
     ("supervisor room e dake, lock door kore, do bad thing with me", "sexual_violence"),
     ("ছেলেটা মালয়েশিয়া গেছে, দুই মাস কোনো খোঁজ নেই", "missing_detained"),
+    # Round 59 (test58): a rope ("rashi", Sylheti) bought, the way to end it all; a passport with
+    # the kafil or the company; a person bought and taken.
+    ("ami ekta lomba rashi kine rakhsi, ar kaoke bolbo na", "self_harm"),
+    ("sob shesh korar upay khujtesi bhai, ar pari na", "self_harm"),
+    ("amar passport kafil er kache 8 mash, chuti o dey na", "passport_forced_labour"),
+    ("পাসপোর্ট কোম্পানির কাছে, ছুটি চাইলে হুমকি দেয়", "passport_forced_labour"),
+    ("dalal bole notun malik amake kine nise, taka na dile chharbe na", "trafficking_ransom"),
 ])
 def test_words_fresh_authors_used_are_cues(message: str, category: str) -> None:
     assert any(h.cue.category == category and not h.negated for h in _hits(message))
@@ -1021,3 +1028,22 @@ def test_a_joke_taken_back_in_other_words(detector: safety.DangerDetector, joke:
     assert not detector.signals(told).joking
     if urgent:
         assert detector.assess(told).urgent
+
+
+def test_a_jest_in_bangla_is_a_joke_and_a_goodbye_is_not() -> None:
+    # Round 59 (test58): "ঠাট্টা করে বলে" (says it in jest); the word's key is that of "tata"
+    # (bye-bye), so the cue is the word and its verb.
+    assert any(h.cue.category == cues.JOKE
+               for h in _hits("চাচা ঠাট্টা করে বলে মালিক ওনারে মাইরা ফালাইব, এত ভাত খায়"))
+    assert not any(h.cue.category == cues.JOKE for h in _hits("ok tata, ar dekha hobe na"))
+    assert not any(h.cue.category == cues.JOKE for h in _hits("টাটা, আর দেখা হবে না"))
+
+
+def test_the_identity_card_of_bahrain_is_no_first_aid_class(
+        detector: safety.DangerDetector) -> None:
+    # Round 59 (test58): "CPR" alone was a first-aid lesson (everyday); in Bahrain it is the
+    # identity card, and a forced transfer that named it was asked about, not raised.
+    told = "passport malik er kache, CPR renew kore na, na gele police e dhoraiya dibe"
+    assert not detector.signals(told).joking
+    assert any(h.cue.category == cues.EVERYDAY
+               for h in _hits("kal college e CPR training, putul er buke chap dite hobe"))
