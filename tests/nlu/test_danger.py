@@ -467,6 +467,11 @@ def test_a_turn_of_subject_keeps_a_joke_off_the_danger_after_it(
     turned = f"{match}. jai hok, serious kotha: {danger}"
     assert not detector.signals(turned).joking
     assert detector.assess(turned).urgent
+    # Round 60 (test59): the one problem after the good news is the subject.
+    news = "new site is ok, food is decent, we watched the match on a phone last night"
+    beaten = "the supervisor kicked Jamal in the stomach yesterday and says i am next"
+    assert detector.signals(f"{news}. {beaten}").joking
+    assert not detector.signals(f"{news}. only problem is {beaten}").joking
     # A turn to an everyday thing is still nothing.
     assert detector.assess(f"{match}. btw amar phone ta mara gese").level != "danger"
 
@@ -675,6 +680,10 @@ def test_thanks_for_help_given_reopen_nothing() -> None:
     ("amar passport kafil er kache 8 mash, chuti o dey na", "passport_forced_labour"),
     ("পাসপোর্ট কোম্পানির কাছে, ছুটি চাইলে হুমকি দেয়", "passport_forced_labour"),
     ("dalal bole notun malik amake kine nise, taka na dile chharbe na", "trafficking_ransom"),
+    # Round 60 (test59): the platform's edge; chest pain spelt as spoken; a kick in the stomach.
+    ("every night i stand at the platform edge a bit longer", "self_harm"),
+    ("abba kaj korte korte bukot betha uthse, ghamaitese", "medical_emergency"),
+    ("the supervisor kicked Karim in the stomach for asking about overtime", "violence"),
 ])
 def test_words_fresh_authors_used_are_cues(message: str, category: str) -> None:
     assert any(h.cue.category == category and not h.negated for h in _hits(message))
@@ -1020,6 +1029,9 @@ def test_a_rule_asked_in_the_formal_register_is_no_death(detector: safety.Danger
     # "na" of its own clause) is no such thing (cues.DENIED_JOKE).
     ("lol don't worry I'll be 'fine' 🙂 the bleach bottle from the salon store is right here, at "
      "least madam will stop shouting after I drink it.", "not joking this time.", True),
+    # Round 60 (test59): "no but fr" (for real) after the laugh.
+    ("lol the metro tracks are looking kinda comfy tonight 😂",
+     "no but fr i have stood at the platform edge every night this week", True),
 ])
 def test_a_joke_taken_back_in_other_words(detector: safety.DangerDetector, joke: str,
                                           taken_back: str, urgent: bool) -> None:
