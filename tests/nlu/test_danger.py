@@ -182,6 +182,8 @@ def test_the_development_sets_are_trained_on_and_the_sealed_one_never() -> None:
     "kal raate natok e dekhlam villain nayika ke ghore atke rakhse, ki je kanna",
     "the villain in that movie locked the girl in a basement and beat her",
     "ক্রিকেট খেলায় বাংলাদেশ আজ ভারতরে মাইরা দিছে, ক্যাম্পে সবাই খুশি",
+    # Round 61 (test60): "the drama" is a play; "bole drama korche" (faking) is not.
+    "on sunday we screen the drama for discussion, it has scenes of workers locked in and beaten",
 ])
 def test_a_story_on_a_screen_or_a_field_is_not_an_urgent_case(detector: safety.DangerDetector,
                                                                message: str) -> None:
@@ -684,6 +686,12 @@ def test_thanks_for_help_given_reopen_nothing() -> None:
     ("every night i stand at the platform edge a bit longer", "self_harm"),
     ("abba kaj korte korte bukot betha uthse, ghamaitese", "medical_emergency"),
     ("the supervisor kicked Karim in the stomach for asking about overtime", "violence"),
+    # Round 61 (test60): wages not given, not let out, a knife at the throat, pus, tablets bought.
+    ("company 4 mash salary dey nai, khabar o nai", "no_wages_food"),
+    ("hostel theke ber hote dichhe na 5 din, gate e pahara", "confinement"),
+    ("he put a knife to my throat last night and said next time he will finish me", "violence"),
+    ("ক্ষতটা থেকে পুঁজ বের হচ্ছে, জ্বর খুব", "medical_emergency"),
+    ("ghumer tablet gula kine rakhsi, aj rate", "self_harm"),
 ])
 def test_words_fresh_authors_used_are_cues(message: str, category: str) -> None:
     assert any(h.cue.category == category and not h.negated for h in _hits(message))
