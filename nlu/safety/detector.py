@@ -28,6 +28,13 @@ AGREE_AT = 0.9
 # not urgent: its page carries the numbers and CALL (round 38).
 WARNING_AT = 0.9
 WEAK_TRAFFICKING = 0.6
+# A reading this sure is urgent even beside a laugh, a joke or a film ("bhai ami ekhon VIP guest
+# 😂 3 din dhore gudam ghore tala", round 62): fresh authors hide real trouble under "bro 😂", and
+# out of fold the model reads their dangers this high far more often than look-alikes told with
+# a laugh. Not a death in peace, a chore, a figure of speech or a question "just asking": those
+# excuse any reading (docs/safety.md, round 62).
+JOKE_CEILING = 0.98
+LIGHT = (cue_lib.JOKE, cue_lib.FICTION)
 
 
 @dataclass(frozen=True)
@@ -49,16 +56,22 @@ class Signals:
     cued: bool = False  # a danger cue, weak or strong, not negated, anywhere (round 12)
     # A death and the body to bring home, told of someone, not asked of a rule (round 22).
     body: bool = False
+    light: bool = False  # the only sign is a laugh, a joke or a film: JOKE_CEILING may overrule it
+
+    @property
+    def excused(self) -> bool:
+        """A sign that still excuses the danger: a laugh only below JOKE_CEILING."""
+        return self.joking and not (self.light and self.danger >= JOKE_CEILING)
 
     @property
     def not_now(self) -> bool:
         """Said in jest, of a story, of a thing, or of the past: asked about, never urgent."""
-        return self.joking or self.over
+        return self.excused or self.over
 
     @property
     def why_not_now(self) -> tuple[str, ...]:
         """The reason an Assessment carries for it."""
-        return ("joke",) if self.joking else ("over",) if self.over else ()
+        return ("joke",) if self.excused else ("over",) if self.over else ()
 
 
 @dataclass(frozen=True)
@@ -161,23 +174,24 @@ class DangerDetector:
         # nai 😂 blade ta hate nia boshe asi" (round 48, test46), "zero rice 😂 no seriously, 3
         # months unpaid" (test45). Only the last one: an earlier one is answered by what follows.
         laugh = cue_lib.last_laugh(text)
-        joking = (laugh >= 0 and excuses(len(features.analyse(text[:laugh])[0]))) or any(
-            h.cue.category in cue_lib.NOT_SERIOUS and not h.negated and excuses(h.end)
-            for h in hits)
-        if not joking and (cue_lib.NATURAL_DEATH in signs or when.old_age(text)):
+        laughed = (laugh >= 0 and excuses(len(features.analyse(text[:laugh])[0]))) or any(
+            h.cue.category in LIGHT and not h.negated and excuses(h.end) for h in hits)
+        excused = any(h.cue.category in cue_lib.NOT_SERIOUS and h.cue.category not in LIGHT
+                      and not h.negated and excuses(h.end) for h in hits)
+        if not excused and (cue_lib.NATURAL_DEATH in signs or when.old_age(text)):
             # A death in peace, not a beating beside it: every danger word in the message, if
             # any, is of a death, an illness or a disappearance, whatever the model's reading
             # ("amar chagol ta mara gelo" was read as self-harm: round 22).
-            joking = {c for c in signs if c in DANGER} <= set(cue_lib.NATURAL)
-        if not joking and cue_lib.EVERYDAY in signs:
-            joking = self._rest(toks, spans, hits) < self.thresholds.danger
+            excused = {c for c in signs if c in DANGER} <= set(cue_lib.NATURAL)
+        if not excused and cue_lib.EVERYDAY in signs:
+            excused = self._rest(toks, spans, hits) < self.thresholds.danger
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
-                       whole.get("question", 0.0), strong, len(toks), joking,
+                       whole.get("question", 0.0), strong, len(toks), laughed or excused,
                        cue_lib.over(text, hits, toks, resolved=category != "self_harm",
                                     joy=category not in ("self_harm", "death_abroad"),
                                     death=category == "death_abroad"),
                        "self_harm" in signs, not signs.isdisjoint(DANGER),
-                       cue_lib.body_home(text, hits))
+                       cue_lib.body_home(text, hits), laughed and not excused)
 
     @staticmethod
     def _aftermath(hits: list[cue_lib.Hit], start: int, end: int) -> bool:

@@ -11,6 +11,7 @@ import pytest
 
 from nlu import safety
 from nlu.safety import cues, features, training, when
+from nlu.safety import detector as detector_module
 from nlu.safety.detector import decide
 from nlu.safety.features import tokens
 from nlu.safety.labels import LABELS
@@ -1067,3 +1068,27 @@ def test_the_identity_card_of_bahrain_is_no_first_aid_class(
     assert not detector.signals(told).joking
     assert any(h.cue.category == cues.EVERYDAY
                for h in _hits("kal college e CPR training, putul er buke chap dite hobe"))
+
+
+def test_a_sure_reading_overrules_a_laugh_but_not_a_death_in_peace(
+        detector: safety.DangerDetector) -> None:
+    # Round 62 (test61, test62): dangers told under "bro 😂" that the model reads as surely as
+    # any; every one was only asked. A reading from JOKE_CEILING up is urgent beside a laugh,
+    # a joke or a film, and only there.
+    laughed = detector.signals("bro amader ekhon free hotel 😂 10 din dhore gudam e tala mere "
+                               "rakhse, ber hote dey na, din e ekbar pani")
+    assert laughed.joking and laughed.light, laughed
+    t = detector.thresholds
+    assert decide(replace(laughed, danger=detector_module.JOKE_CEILING), t).level == "danger"
+    assert decide(replace(laughed, danger=0.9), t).level == "unsure"
+    # A death in peace, a chore, a question "just asking" excuse any reading (round 22).
+    for calm in ("nana kal rate shanti te mara gesen, sobai doa koiren",
+                 "Can the company cut salary if I'm in hospital after an accident at work? Just "
+                 "asking, want to know the rules."):
+        said = detector.signals(calm)
+        assert said.not_now and not said.light, said
+        assert decide(replace(said, danger=0.99), t).level == "unsure"
+    # A laugh beside a death in peace leaves it a death in peace, however sure the reading.
+    said = detector.signals("nana kal rate shanti te mara gesen, boyosh 90 hoisilo 😅 sobai doa koiren")
+    assert said.joking and not said.light, said
+    assert decide(replace(said, danger=0.99), t).level == "unsure"
