@@ -79,6 +79,9 @@ NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole me
 # korchi na" (round 58). Not a laugh denied: "double ashche na, cousin ra hashte hashte".
 DENIED_JOKE = frozenset(key_of(w) for w in ("joking", "kidding", "joke", "moja", "মজা", "tamasha",
                                             "ঠাট্টা", "thatta"))
+# A laugh is never denied: the "na" before it ends the verb before it ("kaj korte hobe na lol",
+# round 62, test63), and nobody writes "not haha".
+LAUGHS = frozenset(key_of(w) for w in ("haha", "hehe", "হাহা", "lol", "lmao", "হে", "he"))
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger
 # (round 7, docs/safety.md). Not 🔥: a fire in a camp is real.
@@ -352,7 +355,8 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
             # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
             near = [i for i in near
                     if toks[start].clause <= toks[i].clause <= toks[end - 1].clause]
-        negated = any(_negates(toks, i, inside) for i in near if i not in owned)
+        negated = any(_negates(toks, i, inside) for i in near if i not in owned) and not (
+            cue.category == JOKE and cue.parts[0].rstrip("*") in LAUGHS)
         hits.append(Hit(cue, negated, start, end))
     chosen: dict[int, Hit] = {}
     for hit in hits:  # in order of position

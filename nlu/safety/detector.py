@@ -181,8 +181,11 @@ class DangerDetector:
         if not excused and (cue_lib.NATURAL_DEATH in signs or when.old_age(text)):
             # A death in peace, not a beating beside it: every danger word in the message, if
             # any, is of a death, an illness or a disappearance, whatever the model's reading
-            # ("amar chagol ta mara gelo" was read as self-harm: round 22).
-            excused = {c for c in signs if c in DANGER} <= set(cue_lib.NATURAL)
+            # ("amar chagol ta mara gelo" was read as self-harm: round 22). With no danger word
+            # at all, the model's own reading must be of those too: "মালিক কইলো বয়স হইছে, আর লাগবে
+            # না ... আইজ রাইতেই সব শ্যাষ করমু" is an old worker dismissed (round 62, test63).
+            dangers = {c for c in signs if c in DANGER}
+            excused = dangers <= set(cue_lib.NATURAL) and bool(dangers or category in cue_lib.NATURAL)
         if not excused and cue_lib.EVERYDAY in signs:
             excused = self._rest(toks, spans, hits) < self.thresholds.danger
         return Signals(danger_of(best), category, whole.get("distress", 0.0),

@@ -1092,3 +1092,24 @@ def test_a_sure_reading_overrules_a_laugh_but_not_a_death_in_peace(
     said = detector.signals("nana kal rate shanti te mara gesen, boyosh 90 hoisilo 😅 sobai doa koiren")
     assert said.joking and not said.light, said
     assert decide(replace(said, danger=0.99), t).level == "unsure"
+
+
+def test_a_laugh_is_never_denied_and_no_seriously_in_bangla_turns() -> None:
+    # Round 63 (test63): "... kal theke r kaj korte hobe na lol. na seriously apa r bhallage na":
+    # the "na" before "lol" ends the verb before it; "na seriously" takes the joke back.
+    assert [h.negated for h in _hits("kal theke r kaj korte hobe na lol") if h.cue.category == cues.JOKE] == [False]
+    assert any(h.cue.category == cues.TURN and not h.negated for h in _hits("lol. na seriously apa"))
+    # A joke itself can still be denied in words ("not joking this time", round 58).
+    assert all(h.negated for h in _hits("not joking") if h.cue.category == cues.JOKE)
+
+
+def test_old_age_said_of_a_dismissed_worker_is_no_death_in_peace(
+        detector: safety.DangerDetector) -> None:
+    # Round 63 (test63, Barishal): "the boss said you are old now, not needed" is no natural
+    # death; the rat poison "brought" to one's room is a plan, the kitchen's is not.
+    message = ("মালিক কইছে বয়স হইছে, আর কাম নাই, বেতনও দেয় নাই। খালি হাতে দ্যাশে যামু "
+               "ক্যামনে। ইন্দুর মারার ওষুধ আনছি, আইজ রাইতেই সব শ্যাষ করমু")
+    assert not detector.signals(message).not_now
+    assert detector.assess(message).urgent
+    assert any(h.cue.category == "self_harm" for h in _hits("রুমে ইন্দুর মারার ওষুধ আনছি"))
+    assert not any(h.cue.category == "self_harm" for h in _hits("রান্নাঘরে ইন্দুর মারার ওষুধ দিছি"))
