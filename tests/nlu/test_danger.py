@@ -1113,3 +1113,17 @@ def test_old_age_said_of_a_dismissed_worker_is_no_death_in_peace(
     assert detector.assess(message).urgent
     assert any(h.cue.category == "self_harm" for h in _hits("রুমে ইন্দুর মারার ওষুধ আনছি"))
     assert not any(h.cue.category == "self_harm" for h in _hits("রান্নাঘরে ইন্দুর মারার ওষুধ দিছি"))
+
+
+def test_no_joke_takes_a_laugh_back_and_a_death_at_home_is_no_death_abroad(
+        detector: safety.DangerDetector) -> None:
+    # Round 64 (test64): "... lol. no joke i wrote a letter for amma": its "no" denied the letter.
+    hits = _hits("its a favour lol. no joke i wrote a letter for my wife already")
+    assert any(h.cue.category == cues.TURN for h in hits)
+    assert [h.negated for h in hits if h.cue.category == "self_harm"] == [False]
+    # A grandmother's death at home, grieved by a worker abroad, is asked about, never raised
+    # with the death-abroad page and an urgent case.
+    grief = "amar nani mara gese deshe, chuti pai nai, jaite parlam na. khali kanna ase"
+    assert detector.signals(grief).not_now
+    assert not detector.assess(grief).urgent
+    assert not any(h.cue.category == cues.NATURAL_DEATH for h in _hits("bideshe mara gele lash ante koto lage"))
