@@ -350,7 +350,9 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
     for cue, start, end in found:
         inside = set(cue.parts)
         near = [*range(max(0, start - BEFORE), start), *range(end, min(end + AFTER, len(toks)))]
-        if cue.category in DANGER or cue.category in (TURN, SAME):  # and a turn (round 46)
+        # And a turn (round 46) and "just asking", whose "not" is another sentence's ("they not
+        # Bangladeshi right? just asking": round 65, test65).
+        if cue.category in DANGER or cue.category in (TURN, SAME, HYPOTHETICAL):
             # "ghum ashe na, golat dori dimu": a negator in another clause says nothing of
             # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
             near = [i for i in near

@@ -263,11 +263,13 @@ def decide(s: Signals, t: Thresholds, parse: dict[str, Any] | None = None) -> As
         # are; a person who laughs off real danger is asked "are you safe?", and "no" is danger.
         # Likewise a phone that "died", news of strangers, and a danger told as long over.
         return Assessment("unsure", s.strong or s.category, s.danger, ("model", *s.why_not_now))
-    if s.body and not s.not_now:
+    if s.body and not s.not_now and s.danger >= t.unsure:
         # "A worker from our village fell and died. Who pays for sending the body?" A death
         # and its body, told of a person: a family that needs the death page and a person now,
         # however much it reads like a question (round 22: the last kind of death the
-        # development sets missed; a rule asked "if a worker dies" is not one).
+        # development sets missed; a rule asked "if a worker dies" is not one). Not when the
+        # model reads no danger at all: "the process to bring home the body of a migrant worker
+        # who died ... Asking for an awareness session" (round 65, test66, read 0.00).
         return Assessment("danger", "death_abroad", s.danger, ("cue", "body"))
     if (s.category == "trafficking_ransom" and t.danger <= s.danger < WEAK_TRAFFICKING
             and not s.strong and name == "trafficking_warning" and confidence >= WARNING_AT):

@@ -1127,3 +1127,20 @@ def test_no_joke_takes_a_laugh_back_and_a_death_at_home_is_no_death_abroad(
     assert detector.signals(grief).not_now
     assert not detector.assess(grief).urgent
     assert not any(h.cue.category == cues.NATURAL_DEATH for h in _hits("bideshe mara gele lash ante koto lage"))
+
+
+def test_a_body_rule_needs_a_reading_and_a_burden_denied_is_a_goodbye(
+        detector: safety.DangerDetector) -> None:
+    # Round 65 (test66): a rule asked about "the body of a migrant worker who died", read 0.00,
+    # was made urgent by the body rule alone; a death told of someone still is, in the ask band.
+    said = detector.signals("amar chachato bhai kal riyadh e mara gese, lash kivabe deshe anbo")
+    assert said.body, said
+    t = detector.thresholds
+    assert decide(replace(said, danger=t.unsure), t).level == "danger"
+    assert decide(replace(said, danger=0.05), t).level != "danger"
+    # "ar karo bojha thakmu na": the "na" is the goodbye's own, not a denial of it.
+    assert [h.negated for h in _hits("kal theika ar karo bojha thakmu na") if h.cue.category == "self_harm"]
+    assert not any(h.negated for h in _hits("kal theika ar karo bojha thakmu na") if h.cue.category == "self_harm")
+    # "just asking" is not denied by a "not" in the sentence before it.
+    assert [h.negated for h in _hits("2 person die. they not Bangladeshi right? just asking")
+            if h.cue.category == cues.HYPOTHETICAL] == [False]
