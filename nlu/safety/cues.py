@@ -141,6 +141,9 @@ PLEAS = frozenset(key_of(w) for w in (
 ))  # fmt: skip
 FEARS = frozenset(key_of(w) for w in (
     "ডরাই", "dorai", "ডরাইতাছি", "ভয়", "bhoy", "afraid", "scared", "fear", "ভয়ে",
+    # Round 67 (test68: "... I got it back only because he went to shower ... I'm hiding in the
+    # laundry room"): hiding, said in 186 labelled dangers and 4 look-alikes.
+    "hiding", "lukiye", "লুকিয়ে", "lukaia", "লুকাইয়া",
 ))  # fmt: skip
 
 

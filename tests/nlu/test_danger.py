@@ -1144,3 +1144,13 @@ def test_a_body_rule_needs_a_reading_and_a_burden_denied_is_a_goodbye(
     # "just asking" is not denied by a "not" in the sentence before it.
     assert [h.negated for h in _hits("2 person die. they not Bangladeshi right? just asking")
             if h.cue.category == cues.HYPOTHETICAL] == [False]
+
+
+def test_hiding_keeps_a_story_open() -> None:
+    # Round 67 (test68): "I got it back ... I'm hiding in the laundry room": a phone got back is
+    # no rescue while the person hides.
+    message = ("My boss's brother keeps touching me when madam is out. Today he took my phone, I got it "
+               "back only when he went to pray. He said later I must be 'nice' to him. I'm hiding in "
+               "the store room")
+    toks = tokens(message)
+    assert not cues.over(message, cues.find(_cues(), toks), toks)
