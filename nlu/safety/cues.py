@@ -80,7 +80,7 @@ NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole me
 DENIED_JOKE = frozenset(key_of(w) for w in ("joking", "kidding", "joke", "moja", "মজা", "tamasha",
                                             "ঠাট্টা", "thatta"))
 # A laugh is never denied: the "na" before it ends the verb before it ("kaj korte hobe na lol",
-# round 62, test63), and nobody writes "not haha".
+# round 63, test63), and nobody writes "not haha".
 LAUGHS = frozenset(key_of(w) for w in ("haha", "hehe", "হাহা", "lol", "lmao", "হে", "he"))
 # Laughing emoji and a game's emoji are signs of a joke or a match too, but the tokeniser drops
 # emoji: looked for in the raw text. None of 1,401 development messages with one was danger

@@ -183,7 +183,7 @@ class DangerDetector:
             # any, is of a death, an illness or a disappearance, whatever the model's reading
             # ("amar chagol ta mara gelo" was read as self-harm: round 22). With no danger word
             # at all, the model's own reading must be of those too: "মালিক কইলো বয়স হইছে, আর লাগবে
-            # না ... আইজ রাইতেই সব শ্যাষ করমু" is an old worker dismissed (round 62, test63).
+            # না ... আইজ রাইতেই সব শ্যাষ করমু" is an old worker dismissed (round 63, test63).
             dangers = {c for c in signs if c in DANGER}
             excused = dangers <= set(cue_lib.NATURAL) and bool(dangers or category in cue_lib.NATURAL)
         if not excused and cue_lib.EVERYDAY in signs:

@@ -1097,7 +1097,8 @@ def test_a_sure_reading_overrules_a_laugh_but_not_a_death_in_peace(
 def test_a_laugh_is_never_denied_and_no_seriously_in_bangla_turns() -> None:
     # Round 63 (test63): "... kal theke r kaj korte hobe na lol. na seriously apa r bhallage na":
     # the "na" before "lol" ends the verb before it; "na seriously" takes the joke back.
-    assert [h.negated for h in _hits("kal theke r kaj korte hobe na lol") if h.cue.category == cues.JOKE] == [False]
+    laughs = [h for h in _hits("kal theke r kaj korte hobe na lol") if h.cue.category == cues.JOKE]
+    assert [h.negated for h in laughs] == [False]
     assert any(h.cue.category == cues.TURN and not h.negated for h in _hits("lol. na seriously apa"))
     # A joke itself can still be denied in words ("not joking this time", round 58).
     assert all(h.negated for h in _hits("not joking") if h.cue.category == cues.JOKE)
@@ -1126,7 +1127,8 @@ def test_no_joke_takes_a_laugh_back_and_a_death_at_home_is_no_death_abroad(
     grief = "amar nani mara gese deshe, chuti pai nai, jaite parlam na. khali kanna ase"
     assert detector.signals(grief).not_now
     assert not detector.assess(grief).urgent
-    assert not any(h.cue.category == cues.NATURAL_DEATH for h in _hits("bideshe mara gele lash ante koto lage"))
+    abroad = _hits("bideshe mara gele lash ante koto lage")
+    assert not any(h.cue.category == cues.NATURAL_DEATH for h in abroad)
 
 
 def test_a_body_rule_needs_a_reading_and_a_burden_denied_is_a_goodbye(
@@ -1139,8 +1141,8 @@ def test_a_body_rule_needs_a_reading_and_a_burden_denied_is_a_goodbye(
     assert decide(replace(said, danger=t.unsure), t).level == "danger"
     assert decide(replace(said, danger=0.05), t).level != "danger"
     # "ar karo bojha thakmu na": the "na" is the goodbye's own, not a denial of it.
-    assert [h.negated for h in _hits("kal theika ar karo bojha thakmu na") if h.cue.category == "self_harm"]
-    assert not any(h.negated for h in _hits("kal theika ar karo bojha thakmu na") if h.cue.category == "self_harm")
+    burden = [h for h in _hits("kal theika ar karo bojha thakmu na") if h.cue.category == "self_harm"]
+    assert burden and not any(h.negated for h in burden)
     # "just asking" is not denied by a "not" in the sentence before it.
     assert [h.negated for h in _hits("2 person die. they not Bangladeshi right? just asking")
             if h.cue.category == cues.HYPOTHETICAL] == [False]
