@@ -88,6 +88,7 @@ LAUGHS = frozenset(key_of(w) for w in ("haha", "hehe", "হাহা", "lol", "l
 LAUGHING = frozenset("\U0001F602\U0001F923\U0001F606\U0001F639\U0001F605"  # 😂 🤣 😆 😹 😅
                      # Round 9, playful faces: 😋 😜 😝 😛 🤪 (none in a danger message either).
                      "\U0001F60B\U0001F61C\U0001F61D\U0001F61B\U0001F92A"
+                     "\U0001F648"  # 🙈, round 68 (test69): nine labelled messages, all look-alikes
                      "\U0001F3CF\u26BD\U0001F3C6"  # 🏏 ⚽ 🏆
                      # Round 18, grinning faces: 😀 😃 😄 😁 (13 labelled messages, all benign).
                      "\U0001F600\U0001F603\U0001F604\U0001F601"

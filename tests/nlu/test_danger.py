@@ -1156,3 +1156,15 @@ def test_hiding_keeps_a_story_open() -> None:
                "the store room")
     toks = tokens(message)
     assert not cues.over(message, cues.find(_cues(), toks), toks)
+
+
+def test_a_young_age_guessed_is_no_old_age_and_a_monkey_hides_a_laugh() -> None:
+    # Round 68 (test69, Chittagonian): a roommate dead in his sleep, "বয়স হইব ত্রিশ" (he would
+    # be about thirty), was excused as a death in peace.
+    young = _hits("রুমমেট ঘুমের মধ্যে মরি গেইয়্যে, বয়স হইব ত্রিশ")
+    assert not any(h.cue.category == cues.NATURAL_DEATH for h in young)
+    for aged in ("দাদি মারা গেছেন, বয়স হইছিল ৯৫", "nana boyosh hoyechilo, shanti te gesen",
+                 "dadu moirre gelo, boyos hoilo nobboi"):
+        assert any(h.cue.category == cues.NATURAL_DEATH for h in _hits(aged)), aged
+    # 🙈 is said in jest only (nine labelled messages, all look-alikes).
+    assert cues.last_laugh("অংকে ফেল, আব্বা আইজ আমারে জবাই করবো 🙈") >= 0
