@@ -176,25 +176,26 @@ class DangerDetector:
         laugh = cue_lib.last_laugh(text)
         laughed = (laugh >= 0 and excuses(len(features.analyse(text[:laugh])[0]))) or any(
             h.cue.category in LIGHT and not h.negated and excuses(h.end) for h in hits)
-        excused = any(h.cue.category in cue_lib.NOT_SERIOUS and h.cue.category not in LIGHT
-                      and not h.negated and excuses(h.end) for h in hits)
-        if not excused and (cue_lib.NATURAL_DEATH in signs or when.old_age(text)):
+        # Any other excusing sign, which no reading overrules (Signals.excused).
+        other_excuse = any(h.cue.category in cue_lib.NOT_SERIOUS and h.cue.category not in LIGHT
+                           and not h.negated and excuses(h.end) for h in hits)
+        if not other_excuse and (cue_lib.NATURAL_DEATH in signs or when.old_age(text)):
             # A death in peace, not a beating beside it: every danger word in the message, if
             # any, is of a death, an illness or a disappearance, whatever the model's reading
             # ("amar chagol ta mara gelo" was read as self-harm: round 22). With no danger word
             # at all, the model's own reading must be of those too: "মালিক কইলো বয়স হইছে, আর লাগবে
             # না ... আইজ রাইতেই সব শ্যাষ করমু" is an old worker dismissed (round 63, test63).
-            dangers = {c for c in signs if c in DANGER}
-            excused = dangers <= set(cue_lib.NATURAL) and bool(dangers or category in cue_lib.NATURAL)
-        if not excused and cue_lib.EVERYDAY in signs:
-            excused = self._rest(toks, spans, hits) < self.thresholds.danger
+            dangers = signs.intersection(DANGER)
+            other_excuse = dangers <= set(cue_lib.NATURAL) and bool(dangers or category in cue_lib.NATURAL)
+        if not other_excuse and cue_lib.EVERYDAY in signs:
+            other_excuse = self._rest(toks, spans, hits) < self.thresholds.danger
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
-                       whole.get("question", 0.0), strong, len(toks), laughed or excused,
+                       whole.get("question", 0.0), strong, len(toks), laughed or other_excuse,
                        cue_lib.over(text, hits, toks, resolved=category != "self_harm",
                                     joy=category not in ("self_harm", "death_abroad"),
                                     death=category == "death_abroad"),
                        "self_harm" in signs, not signs.isdisjoint(DANGER),
-                       cue_lib.body_home(text, hits), laughed and not excused)
+                       cue_lib.body_home(text, hits), laughed and not other_excuse)
 
     @staticmethod
     def _aftermath(hits: list[cue_lib.Hit], start: int, end: int) -> bool:
