@@ -176,6 +176,13 @@ class DangerDetector:
         laugh = cue_lib.last_laugh(text)
         laughed = (laugh >= 0 and excuses(len(features.analyse(text[:laugh])[0]))) or any(
             h.cue.category in LIGHT and not h.negated and excuses(h.end) for h in hits)
+        # A joke word said after the last danger word takes it back in so many words, whatever
+        # the reading: "golay dori dite ichcha kore 😂 ... kidding, ajke AC thik korte asbe"
+        # (round 69, test70). A laugh alone is no such word (JOKE_CEILING).
+        last = max((h.start for h in hits if h.cue.category in DANGER and not h.negated), default=-1)
+        taken_back = any(h.cue.category == cue_lib.JOKE and not h.negated and h.start > last
+                         and h.cue.parts[0].rstrip("*") in cue_lib.DENIED_JOKE and excuses(h.end)
+                         for h in hits)
         # Any other excusing sign, which no reading overrules (Signals.excused).
         other_excuse = any(h.cue.category in cue_lib.NOT_SERIOUS and h.cue.category not in LIGHT
                            and not h.negated and excuses(h.end) for h in hits)
@@ -195,7 +202,7 @@ class DangerDetector:
                                     joy=category not in ("self_harm", "death_abroad"),
                                     death=category == "death_abroad"),
                        "self_harm" in signs, not signs.isdisjoint(DANGER),
-                       cue_lib.body_home(text, hits), laughed and not other_excuse)
+                       cue_lib.body_home(text, hits), laughed and not (other_excuse or taken_back))
 
     @staticmethod
     def _aftermath(hits: list[cue_lib.Hit], start: int, end: int) -> bool:

@@ -1168,3 +1168,20 @@ def test_a_young_age_guessed_is_no_old_age_and_a_monkey_hides_a_laugh() -> None:
         assert any(h.cue.category == cues.NATURAL_DEATH for h in _hits(aged)), aged
     # 🙈 is said in jest only (nine labelled messages, all look-alikes).
     assert cues.last_laugh("অংকে ফেল, আব্বা আইজ আমারে জবাই করবো 🙈") >= 0
+
+
+def test_a_joke_word_after_the_danger_takes_it_back_whatever_the_reading(
+        detector: safety.DangerDetector) -> None:
+    # Round 69 (test70): the "na" that ends one sentence denies nothing in the next, and a joke
+    # word said after the last danger word takes it back even above JOKE_CEILING (a laugh alone
+    # does not: test_a_sure_reading_overrules_a_laugh_but_not_a_death_in_peace).
+    said = ("ei gorom e ami shesh, golay dori dite ichcha kore 😂 AC chara ei room e thaka jay na. "
+            "kidding, ajke AC thik korte asbe")
+    assert [h.negated for h in _hits(said) if h.cue.category == cues.JOKE] == [False]
+    signals = detector.signals(said)
+    assert signals.excused and not signals.light, signals
+    assert decide(replace(signals, danger=0.999), detector.thresholds).level != "danger"
+    # Said before the danger it is no taking back, and denied it is the joke taken back.
+    for told in ("kidding na, golay dori dite ichcha kore, ar parchi na",
+                 "golay dori dimu aj rate. not kidding this time"):
+        assert not detector.signals(told).excused, told
