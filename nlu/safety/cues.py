@@ -356,8 +356,9 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
         near = [*range(max(0, start - BEFORE), start), *range(end, min(end + AFTER, len(toks)))]
         # And a turn (round 46) and "just asking", whose "not" is another sentence's ("they not
         # Bangladeshi right? just asking": round 65, test65), and a joke word ("... thaka jay na.
-        # kidding": round 69, test70).
-        if cue.category in DANGER or cue.category in (TURN, SAME, HYPOTHETICAL, JOKE):
+        # kidding": round 69, test70), and a chore's ("ফোন রাখতেই দেয় না 😂 শেষে ব্যাটারি মইরা গেল":
+        # round 70).
+        if cue.category in DANGER or cue.category in (TURN, SAME, HYPOTHETICAL, JOKE, EVERYDAY):
             # "ghum ashe na, golat dori dimu": a negator in another clause says nothing of
             # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
             near = [i for i in near

@@ -176,6 +176,15 @@ class DangerDetector:
         laugh = cue_lib.last_laugh(text)
         laughed = (laugh >= 0 and excuses(len(features.analyse(text[:laugh])[0]))) or any(
             h.cue.category in LIGHT and not h.negated and excuses(h.end) for h in hits)
+        # A danger told laughing as two facts or more, each in a clause of its own, is trouble
+        # made light of, not a joke: "haha amra ekhon boat e 80 jon 😅 engine nosto ... pani
+        # shesh. dalal er phone bondho" (round 70, test71). A joke has one hyperbole; a film or
+        # the news tells many (a laugh beside them still excuses). A thing that dies is no fact.
+        chores = {toks[h.start].clause for h in hits if h.cue.category == cue_lib.EVERYDAY
+                  and not h.negated}
+        facts = {toks[h.start].clause for h in hits if h.cue.category in DANGER and not h.negated}
+        facts -= chores
+        laughed = laughed and (len(facts) < 2 or cue_lib.FICTION in signs)
         # A joke word said after the last danger word takes it back in so many words, whatever
         # the reading: "golay dori dite ichcha kore 😂 ... kidding, ajke AC thik korte asbe"
         # (round 69, test70). A laugh alone is no such word (JOKE_CEILING).

@@ -955,12 +955,14 @@ def test_a_joke_taken_back_is_not_a_joke(detector: safety.DangerDetector) -> Non
 def test_a_laugh_at_one_word_of_self_harm_does_not_excuse_the_plan_after_it(
         detector: safety.DangerDetector) -> None:
     # Round 55 (test53): the "lol" makes light of the will; the rail line after it is a plan. A
-    # laugh only after every word of self-harm still makes the message a joke to ask about.
+    # laugh only after every word of self-harm made the message a joke to ask about, until round
+    # 70: the will and the rail line are two facts, and two facts told laughing are no joke.
     will = "Came back with nothing. Wrote my will on the back of a BMET receipt lol."
     plan = "Tomorrow morning I'm going to the rail line past the station."
     assert detector.signals(will).joking
     assert not detector.signals(f"{will} {plan}").joking
-    assert detector.signals(f"{will} {plan} haha").joking
+    assert not detector.signals(f"{will} {plan} haha").joking
+    assert detector.signals(f"{plan} haha").joking
 
 
 def test_well_before_a_death_is_not_well_after_it(detector: safety.DangerDetector) -> None:
@@ -1027,7 +1029,8 @@ def test_a_rule_asked_in_the_formal_register_is_no_death(detector: safety.Danger
 @pytest.mark.parametrize(("joke", "taken_back", "urgent"), [
     # Round 55: the emoji and the word signs are one rule (DangerDetector.signals `excuses`), so
     # "this isn't funny anymore" after a 😂 ends the joke as it ends a "lol".
-    ("😂 madam amake room e atke rakhse 3 din, khabar dey na", "this isn't funny anymore", True),
+    # (One fact: two told laughing are no joke at all, round 70.)
+    ("😂 madam amake room e atke rakhse 3 din", "this isn't funny anymore", True),
     # Round 56 (test54): every labelled message that says "seriously" is a danger.
     ("lol at least if I jump off the 14th floor the company finally has to pay someone, family "
      "gets compensation 😂", "seriously been checking which side has no net", False),
@@ -1076,7 +1079,7 @@ def test_a_sure_reading_overrules_a_laugh_but_not_a_death_in_peace(
     # any; every one was only asked. A reading from JOKE_CEILING up is urgent beside a laugh,
     # a joke or a film, and only there.
     laughed = detector.signals("bro amader ekhon free hotel 😂 10 din dhore gudam e tala mere "
-                               "rakhse, ber hote dey na, din e ekbar pani")
+                               "rakhse")
     assert laughed.joking and laughed.light, laughed
     t = detector.thresholds
     assert decide(replace(laughed, danger=detector_module.JOKE_CEILING), t).level == "danger"
@@ -1185,3 +1188,20 @@ def test_a_joke_word_after_the_danger_takes_it_back_whatever_the_reading(
     for told in ("kidding na, golay dori dite ichcha kore, ar parchi na",
                  "golay dori dimu aj rate. not kidding this time"):
         assert not detector.signals(told).excused, told
+
+
+def test_a_danger_told_laughing_as_two_facts_is_no_joke(detector: safety.DangerDetector) -> None:
+    # Round 70 (test71): trouble made light of tells several facts, each in a clause of its own;
+    # a joke has one hyperbole, and a film or the news beside a laugh still excuses.
+    boat = ("haha amra ekhon boat e 80 jon 😅 engine nosto, 2 din dhore sagore bhashi, pani shesh. "
+            "dalal er phone bondho. ei last charge e msg dilam")
+    assert not detector.signals(boat).joking
+    assert detector.signals("ei gorom e ami shesh, golay dori dite ichcha kore 😂").joking
+    film = ("drama ta te villain nayika re atke rakhe, ki rag uthse 😂 shesh e police dhorse, "
+            "tarpor mair dise")
+    assert detector.signals(film).joking
+    # A thing that dies is no fact: the battery's clause does not count, in Bangla script too.
+    kids = ("বাচ্চারা আমারে ভিডিও কলে দুই ঘণ্টা আটকাইয়া রাখছিল, ফোন রাখতেই দেয় না 😂 শেষে "
+            "ব্যাটারি মইরা গেল।")
+    assert any(h.cue.category == cues.EVERYDAY and not h.negated for h in _hits(kids))
+    assert detector.signals(kids).joking
