@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from nlu.linear import LinearModel
 from nlu.safety import cues as cue_lib
-from nlu.safety import features, when
+from nlu.safety import features, story, when
 from nlu.safety.labels import DANGER, DANGER_INTENTS
 from nlu.safety.model import Thresholds, cue_features, danger_of, probabilities
 
@@ -207,11 +207,11 @@ class DangerDetector:
             other_excuse = self._rest(toks, spans, hits) < self.thresholds.danger
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
                        whole.get("question", 0.0), strong, len(toks), laughed or other_excuse,
-                       cue_lib.over(text, hits, toks, resolved=category != "self_harm",
+                       story.over(text, hits, toks, resolved=category != "self_harm",
                                     joy=category not in ("self_harm", "death_abroad"),
                                     death=category == "death_abroad"),
                        "self_harm" in signs, not signs.isdisjoint(DANGER),
-                       cue_lib.body_home(text, hits), laughed and not (other_excuse or taken_back))
+                       story.body_home(text, hits), laughed and not (other_excuse or taken_back))
 
     @staticmethod
     def _aftermath(hits: list[cue_lib.Hit], start: int, end: int) -> bool:

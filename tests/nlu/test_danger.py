@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nlu import safety
-from nlu.safety import cues, features, training, when
+from nlu.safety import cues, features, story, training, when
 from nlu.safety import detector as detector_module
 from nlu.safety.detector import decide
 from nlu.safety.features import tokens
@@ -37,7 +37,7 @@ def _hits(message: str) -> list[cues.Hit]:
 
 def _over(message: str, **kw: bool) -> bool:
     toks = tokens(message)
-    return cues.over(message, cues.find(_cues(), toks), toks, **kw)
+    return story.over(message, cues.find(_cues(), toks), toks, **kw)
 
 
 @pytest.mark.parametrize(("message", "category"), [
@@ -711,7 +711,7 @@ def test_a_death_long_ago_is_asked_about_and_a_death_today_is_raised(
     assert detector.assess("my brother died in Riyadh this morning, company is not answering").urgent
     # Round 32: "it has been seven years" of a death; of anything else it is how long a danger
     # has gone on, and no excuse.
-    assert cues.long_dead("দাদি মারা গেছেন আজ ৭ বছর হলো", _hits("দাদি মারা গেছেন আজ ৭ বছর হলো"))
+    assert story.long_dead("দাদি মারা গেছেন আজ ৭ বছর হলো", _hits("দাদি মারা গেছেন আজ ৭ বছর হলো"))
     assert not _over("2 bochor hoilo kono kaj pai nai, maramari korse, ekhon sob thik ase", resolved=False)
 
 
@@ -1158,7 +1158,7 @@ def test_hiding_keeps_a_story_open() -> None:
                "back only when he went to pray. He said later I must be 'nice' to him. I'm hiding in "
                "the store room")
     toks = tokens(message)
-    assert not cues.over(message, cues.find(_cues(), toks), toks)
+    assert not story.over(message, cues.find(_cues(), toks), toks)
 
 
 def test_a_young_age_guessed_is_no_old_age_and_a_monkey_hides_a_laugh() -> None:
@@ -1205,3 +1205,26 @@ def test_a_danger_told_laughing_as_two_facts_is_no_joke(detector: safety.DangerD
             "ব্যাটারি মইরা গেল।")
     assert any(h.cue.category == cues.EVERYDAY and not h.negated for h in _hits(kids))
     assert detector.signals(kids).joking
+
+
+def test_a_danger_that_comes_again_is_not_over() -> None:
+    # Round 71 (test72): a housemaid's story of a good party, her head beaten against a wall in
+    # the middle and a beating promised for tomorrow, closed with "the guests were happy".
+    beaten = ("রাতে থালা ধোয়ার সময় একটা গ্লাস ভাইঙ্গা গেছে, তখন মেডামের বড় পোলা আমার চুল ধইরা মাথা "
+              "দেয়ালে বাড়ি দিছে, কপাল ফাইটা গেছে।")
+    assert _over(f"{beaten} যাই হোক মেহমানরা খুশি।")
+    assert not _over(f"{beaten} কাল আবার মারবে কইছে। যাই হোক মেহমানরা খুশি।")
+    # "Again" in another clause says nothing of the danger word.
+    assert _over("boss marse amake 2019 e. abar dekha holo ajke, ekhon valo achi alhamdulillah")
+
+
+def test_test72s_words() -> None:
+    # Round 71: "chai na" written as one word; wages that are not; a passport with madam; a
+    # forehead split; a phone that "died" in dialect is a thing, not a death.
+    def categories(text: str) -> set[str]:
+        return {h.cue.category for h in _hits(text) if not h.negated}
+    assert "self_harm" in categories("ami to ar bachte chaina")
+    assert "no_wages_food" in categories("3 mash beton nai")
+    assert "passport_forced_labour" in categories("my passport is with madam since 2 years")
+    assert "violence" in categories("কপাল ফাইটা গেছে")
+    assert cues.EVERYDAY in categories("আমার ফোনটা মইরা গেছে, চার্জ নেয় না")
