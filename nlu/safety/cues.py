@@ -75,7 +75,7 @@ NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole me
 # A joke denied in so many words is a joke taken back, like SAME: "not joking this time", "moja
 # korchi na" (round 58). Not a laugh denied: "double ashche na, cousin ra hashte hashte".
 DENIED_JOKE = frozenset(key_of(w) for w in ("joking", "kidding", "joke", "moja", "মজা", "tamasha",
-                                            "ঠাট্টা", "thatta"))
+                                            "ঠাট্টা", "thatta", "majak", "mazak", "মজাক"))
 # A laugh is never denied: the "na" before it ends the verb before it ("kaj korte hobe na lol",
 # round 63, test63), and nobody writes "not haha".
 LAUGHS = frozenset(key_of(w) for w in ("haha", "hehe", "হাহা", "lol", "lmao", "হে", "he"))

@@ -192,8 +192,13 @@ class DangerDetector:
         taken_back = any(h.cue.category == cue_lib.JOKE and not h.negated and h.start > last
                          and h.cue.parts[0].rstrip("*") in cue_lib.DENIED_JOKE and excuses(h.end)
                          for h in hits)
-        # Any other excusing sign, which no reading overrules (Signals.excused).
+        # Any other excusing sign, which no reading overrules (Signals.excused). "Just asking"
+        # only of a message that asks: "Owner not paid me for 4 months ... not complaining, just
+        # asking if that is ok" tells her own trouble (round 72, test73; out of fold, no message
+        # excused so without a question mark or a question reading was read as a danger).
+        asks = "?" in text or whole.get("question", 0.0) >= 0.5
         other_excuse = any(h.cue.category in cue_lib.NOT_SERIOUS and h.cue.category not in LIGHT
+                           and (asks or h.cue.category != cue_lib.HYPOTHETICAL)
                            and not h.negated and excuses(h.end) for h in hits)
         if not other_excuse and (cue_lib.NATURAL_DEATH in signs or when.old_age(text)):
             # A death in peace, not a beating beside it: every danger word in the message, if

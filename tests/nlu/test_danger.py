@@ -1228,3 +1228,27 @@ def test_test72s_words() -> None:
     assert "passport_forced_labour" in categories("my passport is with madam since 2 years")
     assert "violence" in categories("কপাল ফাইটা গেছে")
     assert cues.EVERYDAY in categories("আমার ফোনটা মইরা গেছে, চার্জ নেয় না")
+
+
+def test_just_asking_excuses_only_a_message_that_asks(detector: safety.DangerDetector) -> None:
+    # Round 72 (test73): "just asking" after her own trouble told, with no question, was let pass.
+    told = ("Owner not paid me for 4 months. I eat only bread and tap water from the salon. not "
+            "complaining, just asking if that is ok")
+    assert not detector.signals(told).not_now
+    assert detector.assess(told).urgent
+    asked = ("Can the company cut salary if I'm in hospital after an accident at work? Just asking, "
+             "want to know the rules.")
+    assert detector.signals(asked).not_now
+
+
+def test_test73s_words() -> None:
+    # Round 72: not to wake up again; a knife drawn and a throat cut "and thrown away" (not a
+    # chicken's); "majak na", not a joke, takes a laugh back.
+    def categories(text: str) -> set[str]:
+        return {h.cue.category for h in _hits(text) if not h.negated}
+    assert "self_harm" in categories("kal hoile ar uthum na")
+    assert "violence" in categories("ফোরম্যান ছুরি বার কইরা কইছে গলা কাইটা মরুভূমিত ফালায়া দিবি")
+    assert "violence" not in categories("murgir gola katte giye churi ta venge gelo")
+    assert "confinement" in categories("Madam husband lock me inside the villa after work")
+    jokes = [h for h in _hits("ar uthum na 😂😂 majak na") if h.cue.category == cues.JOKE]
+    assert jokes and all(h.negated for h in jokes)
