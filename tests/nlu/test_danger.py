@@ -1252,3 +1252,15 @@ def test_test73s_words() -> None:
     assert "confinement" in categories("Madam husband lock me inside the villa after work")
     jokes = [h for h in _hits("ar uthum na 😂😂 majak na") if h.cue.category == cues.JOKE]
     assert jokes and all(h.negated for h in jokes)
+
+
+def test_test74s_words() -> None:
+    # Round 73: choked and pushed into a wall; cannot go out; taken by the police; a threat to
+    # throw a sailor overboard, a second fact beside the hammer thrown (two facts told laughing).
+    def categories(text: str) -> set[str]:
+        return {h.cue.category for h in _hits(text) if not h.negated}
+    assert "violence" in categories("he pushed me into the wall and choked me for a few seconds")
+    assert "violence" in categories("he says next time he'll throw me overboard")
+    assert "confinement" in categories("camp er gate e tala, 2 mash keu bair hoite pare na")
+    assert "missing_detained" in categories("amar rumer 3 jon ke kal police tule nise")
+    assert "missing_detained" not in categories("coach tule nise, ekhon boshe hashtese")
