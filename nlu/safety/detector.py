@@ -145,6 +145,7 @@ class DangerDetector:
         category = max(DANGER, key=lambda c: best.get(c, 0.0))
         strong = next((h.cue.category for h in hits if h.cue.strong and not h.negated), None)
         signs = {h.cue.category for h in hits if not h.negated}  # danger cues and signs
+        said = [h for h in hits if h.cue.category in DANGER and not h.negated]  # danger words
         # A laugh or a game in a clause before a word of self-harm is another subject: "haha
         # the carrom final was fun. also bro i decided... going to end my life" (round 38,
         # test34); it may make light of a first word, not of the plan told after it ("Wrote my
@@ -155,8 +156,7 @@ class DangerDetector:
         # wait, serious kotha. bhaiya ke police dhore niye gese" (round 45, test43).
         harm = [toks[h.start].clause for h in hits if h.cue.category == "self_harm" and not h.negated]
         turns = [h.end for h in hits if h.cue.category == cue_lib.TURN and not h.negated]
-        after = [h.start for h in hits if h.cue.category in DANGER and not h.negated
-                 and any(t <= h.start for t in turns)]
+        after = [h.start for h in said if any(t <= h.start for t in turns)]
         # And a film told as the writer's own, a joke taken back: "... amar sathe ekdom oitai
         # hocche" (round 46), "ok this isn't funny anymore" (round 52), and a joke denied, "not
         # joking this time" after a "lol" (round 58, test56).
@@ -176,22 +176,22 @@ class DangerDetector:
         laugh = cue_lib.last_laugh(text)
         laughed = (laugh >= 0 and excuses(len(features.analyse(text[:laugh])[0]))) or any(
             h.cue.category in LIGHT and not h.negated and excuses(h.end) for h in hits)
-        # A danger told laughing as two facts or more, each in a clause of its own, is trouble
-        # made light of, not a joke: "haha amra ekhon boat e 80 jon 😅 engine nosto ... pani
-        # shesh. dalal er phone bondho" (round 70, test71). A joke has one hyperbole; a film or
-        # the news tells many (a laugh beside them still excuses). A thing that dies is no fact.
-        chores = {toks[h.start].clause for h in hits if h.cue.category == cue_lib.EVERYDAY
-                  and not h.negated}
-        facts = {toks[h.start].clause for h in hits if h.cue.category in DANGER and not h.negated}
-        facts -= chores
-        laughed = laughed and (len(facts) < 2 or cue_lib.FICTION in signs)
         # A joke word said after the last danger word takes it back in so many words, whatever
         # the reading: "golay dori dite ichcha kore 😂 ... kidding, ajke AC thik korte asbe"
         # (round 69, test70). A laugh alone is no such word (JOKE_CEILING).
-        last = max((h.start for h in hits if h.cue.category in DANGER and not h.negated), default=-1)
+        last = max((h.start for h in said), default=-1)
         taken_back = any(h.cue.category == cue_lib.JOKE and not h.negated and h.start > last
                          and h.cue.parts[0].rstrip("*") in cue_lib.DENIED_JOKE and excuses(h.end)
                          for h in hits)
+        # A danger told laughing as two facts or more, each in a clause of its own, is trouble
+        # made light of, not a joke: "haha amra ekhon boat e 80 jon 😅 engine nosto ... pani
+        # shesh. dalal er phone bondho" (round 70, test71). A joke has one hyperbole; a film or
+        # the news tells many (a laugh beside them still excuses), and "kidding" after them all
+        # takes them back. A thing that dies is no fact.
+        chores = {toks[h.start].clause for h in hits if h.cue.category == cue_lib.EVERYDAY
+                  and not h.negated}
+        facts = {toks[h.start].clause for h in said} - chores
+        laughed = laughed and (len(facts) < 2 or cue_lib.FICTION in signs or taken_back)
         # Any other excusing sign, which no reading overrules (Signals.excused). "Just asking"
         # only of a message that asks: "Owner not paid me for 4 months ... not complaining, just
         # asking if that is ok" tells her own trouble (round 72, test73; out of fold, no message

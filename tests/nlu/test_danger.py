@@ -35,6 +35,11 @@ def _hits(message: str) -> list[cues.Hit]:
     return cues.find(_cues(), tokens(message))
 
 
+def _said(message: str) -> set[str]:
+    """The categories of the cues found in a message and not negated."""
+    return {h.cue.category for h in _hits(message) if not h.negated}
+
+
 def _over(message: str, **kw: bool) -> bool:
     toks = tokens(message)
     return story.over(message, cues.find(_cues(), toks), toks, **kw)
@@ -1197,6 +1202,8 @@ def test_a_danger_told_laughing_as_two_facts_is_no_joke(detector: safety.DangerD
             "dalal er phone bondho. ei last charge e msg dilam")
     assert not detector.signals(boat).joking
     assert detector.signals("ei gorom e ami shesh, golay dori dite ichcha kore 😂").joking
+    # And "kidding" after every fact takes them all back (round 69), two facts or not.
+    assert detector.signals(f"{boat} 😂 kidding, amra ekhon port e, sobai thik ache").joking
     film = ("drama ta te villain nayika re atke rakhe, ki rag uthse 😂 shesh e police dhorse, "
             "tarpor mair dise")
     assert detector.signals(film).joking
@@ -1221,13 +1228,11 @@ def test_a_danger_that_comes_again_is_not_over() -> None:
 def test_test72s_words() -> None:
     # Round 71: "chai na" written as one word; wages that are not; a passport with madam; a
     # forehead split; a phone that "died" in dialect is a thing, not a death.
-    def categories(text: str) -> set[str]:
-        return {h.cue.category for h in _hits(text) if not h.negated}
-    assert "self_harm" in categories("ami to ar bachte chaina")
-    assert "no_wages_food" in categories("3 mash beton nai")
-    assert "passport_forced_labour" in categories("my passport is with madam since 2 years")
-    assert "violence" in categories("কপাল ফাইটা গেছে")
-    assert cues.EVERYDAY in categories("আমার ফোনটা মইরা গেছে, চার্জ নেয় না")
+    assert "self_harm" in _said("ami to ar bachte chaina")
+    assert "no_wages_food" in _said("3 mash beton nai")
+    assert "passport_forced_labour" in _said("my passport is with madam since 2 years")
+    assert "violence" in _said("কপাল ফাইটা গেছে")
+    assert cues.EVERYDAY in _said("আমার ফোনটা মইরা গেছে, চার্জ নেয় না")
 
 
 def test_just_asking_excuses_only_a_message_that_asks(detector: safety.DangerDetector) -> None:
@@ -1244,12 +1249,10 @@ def test_just_asking_excuses_only_a_message_that_asks(detector: safety.DangerDet
 def test_test73s_words() -> None:
     # Round 72: not to wake up again; a knife drawn and a throat cut "and thrown away" (not a
     # chicken's); "majak na", not a joke, takes a laugh back.
-    def categories(text: str) -> set[str]:
-        return {h.cue.category for h in _hits(text) if not h.negated}
-    assert "self_harm" in categories("kal hoile ar uthum na")
-    assert "violence" in categories("ফোরম্যান ছুরি বার কইরা কইছে গলা কাইটা মরুভূমিত ফালায়া দিবি")
-    assert "violence" not in categories("murgir gola katte giye churi ta venge gelo")
-    assert "confinement" in categories("Madam husband lock me inside the villa after work")
+    assert "self_harm" in _said("kal hoile ar uthum na")
+    assert "violence" in _said("ফোরম্যান ছুরি বার কইরা কইছে গলা কাইটা মরুভূমিত ফালায়া দিবি")
+    assert "violence" not in _said("murgir gola katte giye churi ta venge gelo")
+    assert "confinement" in _said("Madam husband lock me inside the villa after work")
     jokes = [h for h in _hits("ar uthum na 😂😂 majak na") if h.cue.category == cues.JOKE]
     assert jokes and all(h.negated for h in jokes)
 
@@ -1257,10 +1260,8 @@ def test_test73s_words() -> None:
 def test_test74s_words() -> None:
     # Round 73: choked and pushed into a wall; cannot go out; taken by the police; a threat to
     # throw a sailor overboard, a second fact beside the hammer thrown (two facts told laughing).
-    def categories(text: str) -> set[str]:
-        return {h.cue.category for h in _hits(text) if not h.negated}
-    assert "violence" in categories("he pushed me into the wall and choked me for a few seconds")
-    assert "violence" in categories("he says next time he'll throw me overboard")
-    assert "confinement" in categories("camp er gate e tala, 2 mash keu bair hoite pare na")
-    assert "missing_detained" in categories("amar rumer 3 jon ke kal police tule nise")
-    assert "missing_detained" not in categories("coach tule nise, ekhon boshe hashtese")
+    assert "violence" in _said("he pushed me into the wall and choked me for a few seconds")
+    assert "violence" in _said("he says next time he'll throw me overboard")
+    assert "confinement" in _said("camp er gate e tala, 2 mash keu bair hoite pare na")
+    assert "missing_detained" in _said("amar rumer 3 jon ke kal police tule nise")
+    assert "missing_detained" not in _said("coach tule nise, ekhon boshe hashtese")
