@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from nlu import rasa_yaml  # noqa: E402
 from nlu.safety import training  # noqa: E402
+from nlu.safety.labels import DANGER  # noqa: E402
 
 TEST_DIR = ROOT / "nlu" / "test"
 SEALED = TEST_DIR / "sealed.txt"
@@ -60,6 +61,11 @@ def read_raw(path: Path) -> list[dict[str, str]]:
             sys.exit(f"{path}: message {n} has no text")
         if item.get("label") not in LABELS:
             sys.exit(f"{path}: message {n} has label {item.get('label')!r}, not one of {LABELS}")
+        # A danger's category is its training label: an unknown one would stop `nlu train`
+        # the day the set joins training (test76's author wrote "no_wages_or_food").
+        if item["label"] == "danger" and item.get("category") not in DANGER:
+            sys.exit(f"{path}: message {n} has danger category {item.get('category')!r}, not one "
+                     f"of {', '.join(DANGER)}")
     return [{"text": str(i["text"]).strip(), "label": i["label"],
              "category": i.get("category") or i["label"], "lang": i.get("lang", "")}
             for i in items]

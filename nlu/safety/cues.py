@@ -19,6 +19,8 @@ NEGATORS = frozenset(key_of(w) for w in (
     "isnt", "wont", "nobody", "noone", "নি", "ni", "nah", "নয়", "noy",
 ))  # fmt: skip
 BEFORE, AFTER = 3, 2
+_AND = key_of("and")
+_BECAUSE = frozenset(key_of(w) for w in ("bole", "বলে", "karone", "কারণে", "jonno", "জন্য"))
 # A negator by a verb of knowing denies the knowing: "কোন জেলে জানি না" (round 22).
 KNOWING = frozenset(key_of(w) for w in (
     "know", "knows", "knew", "jani", "জানি", "jane", "জানে", "janina", "জানিনা", "janena",
@@ -76,6 +78,10 @@ NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole me
 # korchi na" (round 58). Not a laugh denied: "double ashche na, cousin ra hashte hashte".
 DENIED_JOKE = frozenset(key_of(w) for w in ("joking", "kidding", "joke", "moja", "মজা", "tamasha",
                                             "ঠাট্টা", "thatta", "majak", "mazak", "মজাক"))
+# "X 😅 but Y": a "but" after a laugh turns from it to what the writer means (round 74, test75:
+# "abba bolse 'tension nio na' 😅 but shei je jail e dhukse 2 mash holo"). Out of fold, the two
+# messages read as danger with a laugh, then "but", then a danger word were both dangers.
+BUT = frozenset(key_of(w) for w in ("but", "kintu", "কিন্তু"))
 # A laugh is never denied: the "na" before it ends the verb before it ("kaj korte hobe na lol",
 # round 63, test63), and nobody writes "not haha".
 LAUGHS = frozenset(key_of(w) for w in ("haha", "hehe", "হাহা", "lol", "lmao", "হে", "he"))
@@ -241,6 +247,12 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
             # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
             near = [i for i in near
                     if toks[start].clause <= toks[i].clause <= toks[end - 1].clause]
+        # English puts its "not" before its verb: one after "and" is the next verb's ("he locked
+        # the car doors and didnt open", round 74, test75).
+        # Nor is a "nai bole" after another word that word's, "because there is no ...": "police
+        # tule nise iqama nai bole" (round 74, test74).
+        near = [i for i in near if i < start or (_AND not in keys[end:i] and not (
+            i > end and i + 1 < len(keys) and keys[i + 1] in _BECAUSE))]
         negated = any(negates(toks, i, inside) for i in near if i not in owned) and not (
             cue.category == JOKE and cue.parts[0].rstrip("*") in LAUGHS)
         hits.append(Hit(cue, negated, start, end))

@@ -1265,3 +1265,34 @@ def test_test74s_words() -> None:
     assert "confinement" in _said("camp er gate e tala, 2 mash keu bair hoite pare na")
     assert "missing_detained" in _said("amar rumer 3 jon ke kal police tule nise")
     assert "missing_detained" not in _said("coach tule nise, ekhon boshe hashtese")
+
+
+def test_a_laugh_turned_from_by_but_excuses_nothing_after_it(detector: safety.DangerDetector) -> None:
+    # Round 74 (test75): a father's quoted calm and a laugh, then "but" and his jailing.
+    told = ("abba bolse 'tension nio na' 😅 but shei je jail e dhukse 2 mash holo, court e kobe "
+            "tulbe ke jane. kono lawyer o nai")
+    assert not detector.signals(told).joking
+    # Without the "but" the laugh still makes light of it; and a film's villain after "but" is
+    # still a film.
+    assert detector.signals(told.replace(" but", ",")).joking
+    assert detector.signals("haha 😂 but natok e villain ta nayika ke atke rakhse").joking
+
+
+def test_a_negator_of_the_next_verb_or_of_a_noun_denies_no_danger_word() -> None:
+    # Round 74: English puts its "not" before its verb ("... and didnt open", test75), and a
+    # "nai bole" is the noun's before it, "because there is no iqama" (test74).
+    assert "confinement" in _said("today he locked the car doors and didnt open for long time")
+    assert "missing_detained" in _said("amar rumer 3 jon ke kal police tule nise iqama nai bole")
+    assert "missing_detained" not in _said("police tule nise na, shudhu jiggesh korse")
+    assert "violence" not in _said("he did not beat me")
+
+
+def test_test75s_words() -> None:
+    # Round 74: a driver who grabs her (not a Grab car); a room locked from outside in Banglish;
+    # a father "is gone"; a salary not got for months.
+    assert "sexual_violence" in _said("madam's driver always tries to grab me when i go to the car")
+    assert "sexual_violence" not in _said("left my passport in a grab car in KL")
+    assert "confinement" in _said("amar room ta ekdom jail, bairer theke lock")
+    assert "death_abroad" in _said("abu is gone, riyadh hospital called")
+    assert "death_abroad" not in _said("all the money is gone")
+    assert "no_wages_food" in _said("my father has not got his salary for 5 months")

@@ -63,3 +63,16 @@ def test_a_set_is_listed_as_sealed_and_near_copies_are_dropped_unread(repo, caps
     assert "kept 2 of 4" in printed and "locked" not in printed  # counts, never a message
     with pytest.raises(SystemExit):  # sealed once
         seal.main([str(repo / "raw.yml"), "--number", "99", "--about", str(repo / "about.txt")])
+
+
+def test_a_danger_with_an_unknown_category_is_refused_before_anything_is_sealed(repo):
+    # Its category is its training label: test76's author wrote "no_wages_or_food", which would
+    # have stopped `nlu train` the day the set joined training.
+    raw = [{"text": "no salary 6 months, no food", "label": "danger", "category": "no_wages_or_food",
+            "lang": "en"}]
+    (repo / "raw.yml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    (repo / "about.txt").write_text("Written by a test.", encoding="utf-8")
+    with pytest.raises(SystemExit, match="no_wages_food"):
+        seal.main([str(repo / "raw.yml"), "--number", "98", "--about", str(repo / "about.txt")])
+    assert not (repo / "nlu" / "test" / "safety_test98.yml").exists()
+    assert "safety_test98.yml" not in (repo / "nlu" / "test" / "sealed.txt").read_text()
