@@ -1296,3 +1296,12 @@ def test_test75s_words() -> None:
     assert "death_abroad" in _said("abu is gone, riyadh hospital called")
     assert "death_abroad" not in _said("all the money is gone")
     assert "no_wages_food" in _said("my father has not got his salary for 5 months")
+
+
+def test_test76s_words() -> None:
+    # Round 75: a man forced into her room, the door bolted (not a key lost, nor children at
+    # hide-and-seek); one meal in two days, a salary of zero.
+    assert "sexual_violence" in _said("sheikh er pola room e dhuke porse dorja atkaise")
+    assert "sexual_violence" not in _said("chabi haraisi room e dhukte parchi na")
+    assert "no_wages_food" in _said("one meal in 2 days. salary 5 months zero")
+    assert "no_wages_food" in _said("৩ দিন ধইরা একবেলা খাই")
