@@ -1305,3 +1305,15 @@ def test_test76s_words() -> None:
     assert "sexual_violence" not in _said("chabi haraisi room e dhukte parchi na")
     assert "no_wages_food" in _said("one meal in 2 days. salary 5 months zero")
     assert "no_wages_food" in _said("৩ দিন ধইরা একবেলা খাই")
+
+
+def test_test77s_words(detector: safety.DangerDetector) -> None:
+    # Round 76: a plan told in English ("already decided ... finishing it", a love told in the
+    # past) and a jump in Banglish; a word of self-harm in a clause after the laugh is not made
+    # light of by it. A player's name is a match.
+    plan = ("haha dont worry about me sis, ive already decided, tonight im finishing it. just tell "
+            "ammu i loved her ok")
+    assert "self_harm" in _said(plan)
+    assert not detector.signals(plan).joking
+    assert "self_harm" in _said("mone hoy ekta jump dile shanti")
+    assert cues.FICTION in _said("Messi murdered that defence last night")
