@@ -1317,3 +1317,10 @@ def test_test77s_words(detector: safety.DangerDetector) -> None:
     assert not detector.signals(plan).joking
     assert "self_harm" in _said("mone hoy ekta jump dile shanti")
     assert cues.FICTION in _said("Messi murdered that defence last night")
+
+
+def test_test78s_words() -> None:
+    # Round 77: locked in "with us inside"; "days without food" (not the news of a war).
+    assert "confinement" in _said("the boss locked the container with us inside again")
+    assert "no_wages_food" in _said("it's only been 2 days without food, we're used to it")
+    assert "no_wages_food" not in _said("News from Sudan, people stuck without food for weeks")
