@@ -1324,3 +1324,12 @@ def test_test78s_words() -> None:
     assert "confinement" in _said("the boss locked the container with us inside again")
     assert "no_wages_food" in _said("it's only been 2 days without food, we're used to it")
     assert "no_wages_food" not in _said("News from Sudan, people stuck without food for weeks")
+
+
+def test_test79s_words() -> None:
+    # Round 78: the signs of heat stroke; hungry, said of several; the heat as a figure in
+    # Chittagonian Banglish, not a word of self-harm.
+    assert "medical_emergency" in _said("now he's confused and talking nonsense and stopped sweating")
+    assert "no_wages_food" in _said("we r hungry. 2 days. pls")
+    said = _said("gorom e mori jaiyum ar ki, dubai t aij 48 degree")
+    assert cues.FIGURE in said
