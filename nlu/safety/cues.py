@@ -21,6 +21,14 @@ NEGATORS = frozenset(key_of(w) for w in (
 BEFORE, AFTER = 3, 2
 _AND = key_of("and")
 _BECAUSE = frozenset(key_of(w) for w in ("bole", "বলে", "karone", "কারণে", "jonno", "জন্য"))
+
+
+def _anothers(keys: list[str], end: int, i: int) -> bool:
+    """Is the negator at `i`, after a cue ending at `end`, another word's? English puts its "not"
+    before its verb, so one after "and" is the next verb's ("he locked the car doors and didnt
+    open", round 74, test75); and "X nai bole" is "because there is no X", the noun's ("police
+    tule nise iqama nai bole", round 74, test74)."""
+    return _AND in keys[end:i] or (i > end and i + 1 < len(keys) and keys[i + 1] in _BECAUSE)
 # A negator by a verb of knowing denies the knowing: "কোন জেলে জানি না" (round 22).
 KNOWING = frozenset(key_of(w) for w in (
     "know", "knows", "knew", "jani", "জানি", "jane", "জানে", "janina", "জানিনা", "janena",
@@ -247,12 +255,7 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
             # a danger word. Calm words keep the wider look ("bhalo na, ..."), round 18.
             near = [i for i in near
                     if toks[start].clause <= toks[i].clause <= toks[end - 1].clause]
-        # English puts its "not" before its verb: one after "and" is the next verb's ("he locked
-        # the car doors and didnt open", round 74, test75).
-        # Nor is a "nai bole" after another word that word's, "because there is no ...": "police
-        # tule nise iqama nai bole" (round 74, test74).
-        near = [i for i in near if i < start or (_AND not in keys[end:i] and not (
-            i > end and i + 1 < len(keys) and keys[i + 1] in _BECAUSE))]
+        near = [i for i in near if i < start or not _anothers(keys, end, i)]
         negated = any(negates(toks, i, inside) for i in near if i not in owned) and not (
             cue.category == JOKE and cue.parts[0].rstrip("*") in LAUGHS)
         hits.append(Hit(cue, negated, start, end))

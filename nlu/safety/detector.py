@@ -174,11 +174,12 @@ class DangerDetector:
         # nai 😂 blade ta hate nia boshe asi" (round 48, test46), "zero rice 😂 no seriously, 3
         # months unpaid" (test45). Only the last one: an earlier one is answered by what follows.
         laugh = cue_lib.last_laugh(text)
+        last = max((h.start for h in said), default=-1)  # the last danger word
         buts = [i for i, t in enumerate(toks) if t.key in cue_lib.BUT]
 
         def laughs_off(end: int) -> bool:
             """A laugh ending before token `end` that no "but" turns from (cue_lib.BUT)."""
-            return excuses(end) and not any(end <= b <= h.start for b in buts for h in said)
+            return excuses(end) and not any(end <= b <= last for b in buts)
 
         laughed = (laugh >= 0 and laughs_off(len(features.analyse(text[:laugh])[0]))) or any(
             not h.negated and ((h.cue.category == cue_lib.JOKE and laughs_off(h.end))
@@ -187,7 +188,6 @@ class DangerDetector:
         # A joke word said after the last danger word takes it back in so many words, whatever
         # the reading: "golay dori dite ichcha kore 😂 ... kidding, ajke AC thik korte asbe"
         # (round 69, test70). A laugh alone is no such word (JOKE_CEILING).
-        last = max((h.start for h in said), default=-1)
         taken_back = any(h.cue.category == cue_lib.JOKE and not h.negated and h.start > last
                          and h.cue.parts[0].rstrip("*") in cue_lib.DENIED_JOKE and excuses(h.end)
                          for h in hits)
