@@ -86,6 +86,9 @@ NOT_SERIOUS = (JOKE, FICTION, FIGURE, HYPOTHETICAL)  # these excuse the whole me
 # korchi na" (round 58). Not a laugh denied: "double ashche na, cousin ra hashte hashte".
 DENIED_JOKE = frozenset(key_of(w) for w in ("joking", "kidding", "joke", "moja", "মজা", "tamasha",
                                             "ঠাট্টা", "thatta", "majak", "mazak", "মজাক"))
+# A joke word doubted at once is a joke denied too: "kept the rope under my bed, just joking...
+# maybe" (round 80, test81).
+DOUBT = frozenset(key_of(w) for w in ("maybe", "mayb", "hoyto", "হয়তো", "hoito", "probably"))
 # "X 😅 but Y": a "but" after a laugh turns from it to what the writer means (round 74, test75:
 # "abba bolse 'tension nio na' 😅 but shei je jail e dhukse 2 mash holo"). Out of fold, the two
 # messages read as danger with a laugh, then "but", then a danger word were both dangers.
@@ -258,6 +261,8 @@ def find(index: CueIndex, toks: list[Token]) -> list[Hit]:
         near = [i for i in near if i < start or not _anothers(keys, end, i)]
         negated = any(negates(toks, i, inside) for i in near if i not in owned) and not (
             cue.category == JOKE and cue.parts[0].rstrip("*") in LAUGHS)
+        if cue.category == JOKE and cue.parts[0].rstrip("*") in DENIED_JOKE:
+            negated = negated or any(k in DOUBT for k in keys[end:end + AFTER])
         hits.append(Hit(cue, negated, start, end))
     chosen: dict[int, Hit] = {}
     for hit in hits:  # in order of position

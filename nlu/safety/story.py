@@ -75,6 +75,19 @@ def _not_the_writers_now(toks: list[Token], start: int) -> bool:
         t.key in YESTERDAY and t.clause == toks[start].clause for t in toks)
 
 
+# Round 80: nor is a calm the writer doubts as it is said: "camp e ekhono oi lok ghurtese 😅 ami
+# thik asi mone hoy" (I am fine, I think; test81, a beating told as over).
+HEDGES = (("mone", "hoy"), ("মনে", "হয়"), ("maybe",), ("hoyto",), ("হয়তো",), ("i", "guess"),
+          ("i", "think"), ("probably",))
+_HEDGES = tuple(tuple(key_of(w) for w in h) for h in HEDGES)
+
+
+def _hedged(toks: list[Token], end: int) -> bool:
+    """Does a hedge ("mone hoy", "maybe", "I think") follow the calm word ending at `end`?"""
+    keys = [t.key for t in toks[end : end + 2]]
+    return any(tuple(keys[: len(h)]) == h for h in _HEDGES)
+
+
 # Round 28: the writer helping is no plea ("now i help other driver", "I want to help others").
 HELPERS = frozenset(key_of(w) for w in ("i", "we", "to", "ami", "amra", "আমি", "আমরা"))
 # Round 35: nor is thanks for help given ("apnader help er jonno dhonnobad", test30's 2019 story).
@@ -125,7 +138,7 @@ def over(text: str, hits: list[Hit], toks: list[Token], *, resolved: bool = True
     if death and long_dead(text, hits):
         return True
     calm = [h for h in hits if h.cue.category in (CALM, RESOLVED, JOY) and not h.negated
-            and not _not_the_writers_now(toks, h.start)]
+            and not _not_the_writers_now(toks, h.start) and not _hedged(toks, h.end)]
     if not calm:  # most messages: no look at the text
         return False
     if any(h.cue.category in DANGER and not h.negated and _again(toks, h.start) for h in hits):

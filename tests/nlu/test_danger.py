@@ -1333,3 +1333,26 @@ def test_test79s_words() -> None:
     assert "no_wages_food" in _said("we r hungry. 2 days. pls")
     said = _said("gorom e mori jaiyum ar ki, dubai t aij 48 degree")
     assert cues.FIGURE in said
+
+
+def test_test80s_words() -> None:
+    # Round 79: a ledge high up, and a jump told as a maybe; not a window ledge with a cup on it.
+    assert "self_harm" in _said("i am sitting on the 14th floor ledge of the building site")
+    assert "self_harm" not in _said("put the cup on the window ledge")
+
+
+def test_a_joke_doubted_at_once_is_taken_back(detector: safety.DangerDetector) -> None:
+    # Round 80 (test81): "just joking... maybe" is no joke; "just joking" alone still is.
+    told = ("haha dont worry about me 😂😂 i already wrote letter for my mother and kept the rope "
+            "under my bed, just joking... maybe")
+    assert not detector.signals(told).joking
+    assert detector.signals(told.removesuffix("... maybe")).joking
+
+
+def test_a_calm_word_hedged_does_not_close_the_story() -> None:
+    # Round 80 (test81): "ami thik asi mone hoy" (I am fine, I think) after a beating that goes on.
+    told = ("supervisor ajke amader 3 jon ke rod diye pitaise, ekjon er matha fete gese. camp e "
+            "ekhono oi lok ghurtese. ami thik asi")
+    assert _over(told)
+    assert not _over(told + " mone hoy")
+    assert "medical_emergency" in _said("SECURITY GUARD BEAT 2 BOYS, ONE NOT MOVING")
