@@ -1356,3 +1356,16 @@ def test_a_calm_word_hedged_does_not_close_the_story() -> None:
     assert _over(told)
     assert not _over(told + " mone hoy")
     assert "medical_emergency" in _said("SECURITY GUARD BEAT 2 BOYS, ONE NOT MOVING")
+
+
+def test_test82s_words(detector: safety.DangerDetector) -> None:
+    # Round 81: a hand cut, a lockup, eating once a day; a jewellery sold is no person sold; the
+    # writer agreeing with the fear after a laugh tells their own story.
+    assert "self_harm" in _said("proti raate mone hoy haat ta kete feli")
+    assert "missing_detained" in _said("amare police dhorse, ekhon lockup e")
+    assert "no_wages_food" in _said("3 din e ekbar khai")
+    assert cues.EVERYDAY in _said("ammu er gohna bikri kore dichilam")
+    razor = "lol my roommate hide my razor again 🤣 he thinks I'll do it. maybe he is right bro"
+    assert "self_harm" in _said(razor)
+    assert not detector.signals(razor).joking
+    assert detector.signals(razor.removesuffix(". maybe he is right bro")).joking
