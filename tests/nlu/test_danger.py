@@ -1369,3 +1369,13 @@ def test_test82s_words(detector: safety.DangerDetector) -> None:
     assert "self_harm" in _said(razor)
     assert not detector.signals(razor).joking
     assert detector.signals(razor.removesuffix(". maybe he is right bro")).joking
+
+
+def test_test83s_words() -> None:
+    # Round 82: a fall; a door barred and the threat that keeps it quiet; a passport "with the
+    # boss"; a passport snatched in the dialect and a boat nobody is let off.
+    assert "medical_emergency" in _said("lol fell from the scaffolding, leg looks the wrong way")
+    assert "violence" in _said("i pushed chair against my door. he said if i tell anyone")
+    assert "passport_forced_labour" in _said("passport is 'safe with the boss' they say")
+    said = _said("পাসপোর্ট কাইড়া নিয়া মাছ ধরার নৌকায় তুলছে, তীরে নামতে দেয় না")
+    assert {"passport_forced_labour", "confinement"} <= said
