@@ -1379,3 +1379,13 @@ def test_test83s_words() -> None:
     assert "passport_forced_labour" in _said("passport is 'safe with the boss' they say")
     said = _said("পাসপোর্ট কাইড়া নিয়া মাছ ধরার নৌকায় তুলছে, তীরে নামতে দেয় না")
     assert {"passport_forced_labour", "confinement"} <= said
+
+
+def test_test84s_words(detector: safety.DangerDetector) -> None:
+    # Round 83: a belt, poison bought, "no more expenses for me"; a life "like this" is no
+    # word of self-harm in its own clause, but a plan in the next one still is.
+    assert "violence" in _said("my boss gave me a free 'massage' again today with his belt")
+    assert "self_harm" in _said("kalke theke ar amar khoroch lagbe na. poison kine rakhsi room e")
+    money = "I have 90 dirham for the month. Tired of living like this, it never gets better."
+    assert detector.signals(money).joking
+    assert not detector.signals("i am tired of living like this, i will end it tonight").joking
