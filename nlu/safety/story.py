@@ -9,7 +9,7 @@ from datetime import date
 
 from nlu.normalise import fold_digits
 from nlu.safety import when
-from nlu.safety.cues import CALM, JOY, RESOLVED, Hit, negates
+from nlu.safety.cues import CALM, DOUBT, JOY, RESOLVED, Hit, negates
 from nlu.safety.features import Token, key_of
 from nlu.safety.labels import DANGER
 
@@ -76,16 +76,16 @@ def _not_the_writers_now(toks: list[Token], start: int) -> bool:
 
 
 # Round 80: nor is a calm the writer doubts as it is said: "camp e ekhono oi lok ghurtese 😅 ami
-# thik asi mone hoy" (I am fine, I think; test81, a beating told as over).
-HEDGES = (("mone", "hoy"), ("মনে", "হয়"), ("maybe",), ("hoyto",), ("হয়তো",), ("i", "guess"),
-          ("i", "think"), ("probably",))
-_HEDGES = tuple(tuple(key_of(w) for w in h) for h in HEDGES)
+# thik asi mone hoy" (I am fine, I think; test81, a beating told as over). A doubting word
+# ("maybe", "hoyto": the cues' DOUBT, which also takes a joke back) or one of these phrases.
+HEDGES = frozenset(tuple(key_of(w) for w in h.split())
+                   for h in ("mone hoy", "মনে হয়", "i guess", "i think"))
 
 
 def _hedged(toks: list[Token], end: int) -> bool:
     """Does a hedge ("mone hoy", "maybe", "I think") follow the calm word ending at `end`?"""
-    keys = [t.key for t in toks[end : end + 2]]
-    return any(tuple(keys[: len(h)]) == h for h in _HEDGES)
+    keys = tuple(t.key for t in toks[end : end + 2])
+    return bool(keys) and (keys[0] in DOUBT or keys in HEDGES)
 
 
 # Round 28: the writer helping is no plea ("now i help other driver", "I want to help others").
