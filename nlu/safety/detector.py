@@ -218,8 +218,13 @@ class DangerDetector:
             other_excuse = dangers <= set(cue_lib.NATURAL) and bool(dangers or category in cue_lib.NATURAL)
         if not other_excuse and cue_lib.EVERYDAY in signs:
             other_excuse = self._rest(toks, spans, hits) < self.thresholds.danger
+        # Self-harm said in two clauses is the writer's plan, however much the message reads as a
+        # rule asked: "does the insurance still pay my family if the death is suicide? Asking
+        # because I've decided" (round 84: two fresh authors in a row; out of fold, the only
+        # message read as a question with self-harm words in two clauses).
+        question = whole.get("question", 0.0) if len(set(harm)) < 2 else 0.0
         return Signals(danger_of(best), category, whole.get("distress", 0.0),
-                       whole.get("question", 0.0), strong, len(toks), laughed or other_excuse,
+                       question, strong, len(toks), laughed or other_excuse,
                        story.over(text, hits, toks, resolved=category != "self_harm",
                                     joy=category not in ("self_harm", "death_abroad"),
                                     death=category == "death_abroad"),

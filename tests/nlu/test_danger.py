@@ -1389,3 +1389,26 @@ def test_test84s_words(detector: safety.DangerDetector) -> None:
     money = "I have 90 dirham for the month. Tired of living like this, it never gets better."
     assert detector.signals(money).joking
     assert not detector.signals("i am tired of living like this, i will end it tonight").joking
+
+
+def test_test85s_words(detector: safety.DangerDetector) -> None:
+    # Round 84: pills got, a knife promised next time, clothes pulled, a wound black and smelly;
+    # a thrown pan, told laughing, is urgent.
+    assert "self_harm" in _said("just know i finally did it, got the pills from the clinic")
+    assert "sexual_violence" in _said("today he locked the store room and pulled my clothes")
+    assert "medical_emergency" in _said("now it's black and smelly and I have 40 fever")
+    pan = ("haha my boss threw a hot pan at me again today 😂 burn on my whole arm, he says next "
+           "time it'll be the knife. normal day in Dubai lol")
+    assert "violence" in _said(pan)
+    assert detector.assess(pan).level == "danger"
+
+
+def test_self_harm_in_two_clauses_is_no_rule_asked(detector: safety.DangerDetector) -> None:
+    # Round 84: test84 and test85, two authors, asked whether insurance pays for a suicide and
+    # said why in the next clause. One clause of it is still a question about the rules.
+    rule = "Does the insurance from BMET still pay the family if the death is suicide?"
+    assert detector.signals(rule).question >= 0.5
+    assert detector.assess(rule).level != "danger"
+    plan = rule + " Asking because I've decided and I just want them to get something."
+    assert detector.signals(plan).question == 0.0
+    assert detector.assess(plan).level == "danger"
