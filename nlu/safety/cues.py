@@ -93,6 +93,23 @@ DOUBT = frozenset(key_of(w) for w in ("maybe", "mayb", "hoyto", "হয়তো
 # "abba bolse 'tension nio na' 😅 but shei je jail e dhukse 2 mash holo"). Out of fold, the two
 # messages read as danger with a laugh, then "but", then a danger word were both dangers.
 BUT = frozenset(key_of(w) for w in ("but", "kintu", "কিন্তু"))
+# Round 85: someone with power over the writer, an employer, a kafil, a supervisor, a broker
+# (`masters`). Fresh authors hide trouble at work under a laugh ("lol boss ajke amar mathay helmet
+# diye 3 bar marse 😂"); a joke about one's boss is told less often than one about a roommate,
+# a wife or a film (docs/safety.md, round 85). Stems match the start of a word ("maliker").
+MASTER_STEMS = tuple(key_of(w) for w in (
+    "malik", "malek", "মালিক", "kafil", "kofil", "কফিল", "arbab", "আরবাব", "sponsor", "স্পন্সর",
+    "supervis", "সুপারভাইজার", "manag", "ম্যানেজার", "madam", "মেডাম", "ম্যাডাম", "dalal", "দালাল",
+    "contractor", "foreman",
+))  # fmt: skip
+MASTER_WORDS = frozenset(key_of(w) for w in ("boss", "bosses", "বস", "owner", "agent", "এজেন্ট"))
+
+
+def masters(toks: list[Token]) -> bool:
+    """Does the message name someone with power over the writer (MASTER_STEMS, MASTER_WORDS)?"""
+    return any(t.key in MASTER_WORDS or t.key.startswith(MASTER_STEMS) for t in toks)
+
+
 # A laugh is never denied: the "na" before it ends the verb before it ("kaj korte hobe na lol",
 # round 63, test63), and nobody writes "not haha".
 LAUGHS = frozenset(key_of(w) for w in ("haha", "hehe", "হাহা", "lol", "lmao", "হে", "he"))

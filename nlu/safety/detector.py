@@ -34,6 +34,11 @@ WEAK_TRAFFICKING = 0.6
 # a laugh. Not a death in peace, a chore, a figure of speech or a question "just asking": those
 # excuse any reading (docs/safety.md, round 62).
 JOKE_CEILING = 0.98
+# And from this reading up when the message names someone with power over the writer (a boss,
+# a kafil, a supervisor, a dalal: cues.masters): out of fold, of the messages a laugh excused
+# from 0.90 to 0.98 with such a person named, 17 were dangers and 3 look-alikes, where with
+# anyone 0.90 had been 19 dangers to 27 look-alikes (round 85).
+MASTER_CEILING = 0.90
 LIGHT = (cue_lib.JOKE, cue_lib.FICTION)
 
 
@@ -57,11 +62,14 @@ class Signals:
     # A death and the body to bring home, told of someone, not asked of a rule (round 22).
     body: bool = False
     light: bool = False  # the only sign is a laugh, a joke or a film: JOKE_CEILING may overrule it
+    master: bool = False  # someone with power over the writer is named: MASTER_CEILING instead
 
     @property
     def excused(self) -> bool:
-        """A sign that still excuses the danger: a laugh only below JOKE_CEILING."""
-        return self.joking and not (self.light and self.danger >= JOKE_CEILING)
+        """A sign that still excuses the danger: a laugh only below JOKE_CEILING (MASTER_CEILING
+        beside a boss)."""
+        ceiling = MASTER_CEILING if self.master else JOKE_CEILING
+        return self.joking and not (self.light and self.danger >= ceiling)
 
     @property
     def not_now(self) -> bool:
@@ -229,7 +237,8 @@ class DangerDetector:
                                     joy=category not in ("self_harm", "death_abroad"),
                                     death=category == "death_abroad"),
                        "self_harm" in signs, not signs.isdisjoint(DANGER),
-                       story.body_home(text, hits), laughed and not (other_excuse or taken_back))
+                       story.body_home(text, hits), laughed and not (other_excuse or taken_back),
+                       cue_lib.masters(toks))
 
     @staticmethod
     def _aftermath(hits: list[cue_lib.Hit], start: int, end: int) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from nlu import safety
 from nlu.safety import cues, features, story, training, when
 from nlu.safety import detector as detector_module
-from nlu.safety.detector import decide
+from nlu.safety.detector import Signals, decide
 from nlu.safety.features import tokens
 from nlu.safety.labels import LABELS
 from nlu.safety.model import Thresholds, danger_of, probabilities
@@ -1412,3 +1412,36 @@ def test_self_harm_in_two_clauses_is_no_rule_asked(detector: safety.DangerDetect
     plan = rule + " Asking because I've decided and I just want them to get something."
     assert detector.signals(plan).question == 0.0
     assert detector.assess(plan).level == "danger"
+
+
+def test_test86s_words() -> None:
+    # Round 85: "if I die" in the writer's own words, no way out seen, an arm broken.
+    assert "self_harm" in _said("ami mori gele companyr taka ki amar gorot fabo?")
+    assert "self_harm" in _said("loan shodh korte na parle eta chara r rasta dekhi na")
+    assert "violence" in _said("boss er lathi. amar hat ta mone hoy bhangse")
+    # A rule is asked of someone else: no word of the writer's own death.
+    assert "self_harm" not in _said("bidesh e keu mara gele family koto taka pay?")
+
+
+def test_many_days_is_no_sale() -> None:
+    # Round 85: "বেচি" (sold) and "beshi" (many, more) share one key; only the sale's verb forms
+    # are a word of trafficking, and a weak one.
+    assert "trafficking_ransom" not in _said("ami beshi din dhore ekhane kaj kori, valo lage")
+    assert "trafficking_ransom" not in _said("Eid ar beshi din nai, bazar korte hobe")
+    assert "trafficking_ransom" in _said("দালাল বেচি দিসে অন্য লোকরে। টাকা চায়। বাচান")
+    assert all(not h.cue.strong for h in _hits("হেতেরে বেচি দিমু") if h.cue.category != "self_harm")
+
+
+def test_a_laugh_beside_a_boss_excuses_less() -> None:
+    # Round 85: a laugh excuses a reading below JOKE_CEILING; beside someone with power over
+    # the writer, below MASTER_CEILING only.
+    boss = Signals(0.93, "violence", 0.0, 0.0, None, words=20, joking=True, light=True,
+                   master=True)
+    roommate = Signals(0.93, "violence", 0.0, 0.0, None, words=20, joking=True, light=True)
+    assert not boss.excused and roommate.excused
+    assert replace(boss, danger=0.85).excused
+    # A film or another excuse than a laugh is not overruled by any reading.
+    assert replace(boss, light=False, danger=0.99).excused
+    assert cues.masters(features.tokens("lol boss ajke amar mathay helmet diye marse"))
+    assert cues.masters(features.tokens("মালিকের লোক আইসা মারছে 😂"))
+    assert not cues.masters(features.tokens("my roommate keeps threatening to kill me 😂"))
