@@ -1445,3 +1445,13 @@ def test_a_laugh_beside_a_boss_excuses_less() -> None:
     assert cues.masters(features.tokens("lol boss ajke amar mathay helmet diye marse"))
     assert cues.masters(features.tokens("মালিকের লোক আইসা মারছে 😂"))
     assert not cues.masters(features.tokens("my roommate keeps threatening to kill me 😂"))
+
+
+def test_test87s_words() -> None:
+    # Round 86: a crash planned "and finish it", nobody to see me any more, lips turning blue
+    # with words between; a phone that died in Chittagonian is a thing.
+    assert "self_harm" in _said("i think just drive the truck into the barrier and finish it")
+    assert "self_harm" in _said("kal theke ar keu amake dekhbe na, promise")
+    assert "medical_emergency" in _said("ekhon thot ta nil nil lagtese")
+    assert "medical_emergency" in _said("lips going blue colour since morning")
+    assert cues.EVERYDAY in _said("আঁর ফোন মরি গেইয়ে, চার্জ নাই")
