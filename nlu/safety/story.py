@@ -114,7 +114,10 @@ def _reopens(toks: list[Token], start: int) -> bool:
 # Round 71: a danger that comes again is not over, whatever calm closes the message: "... মাথা
 # দেয়ালে বাড়ি দিছে ... কাল আবার মারবে কইছে। যাই হোক মেহমানরা খুশি" (test72). Out of fold, two
 # messages read as over had "again" before a danger word, both look-alikes already excused.
-AGAIN = frozenset(key_of(w) for w in ("abar", "আবার", "again", "abr", "abaro", "আবারো", "আবারও"))
+# Round 87: nor is a danger promised for "next time" ("foreman hit me with shovel ... he say next
+# time he break my head. no problem just telling", test88); out of fold it changed no message.
+AGAIN = frozenset(key_of(w) for w in ("abar", "আবার", "again", "abr", "abaro", "আবারো", "আবারও",
+                                      "next"))
 
 
 def _again(toks: list[Token], start: int) -> bool:

@@ -1455,3 +1455,24 @@ def test_test87s_words() -> None:
     assert "medical_emergency" in _said("ekhon thot ta nil nil lagtese")
     assert "medical_emergency" in _said("lips going blue colour since morning")
     assert cues.EVERYDAY in _said("আঁর ফোন মরি গেইয়ে, চার্জ নাই")
+
+
+def test_test88s_words() -> None:
+    # Round 87: rat poison kept at home, things not needed any more, teeth gone and a head to be
+    # broken, days without eating, a scam compound; a heart that "died" after a match is a mood.
+    assert "self_harm" in _said("ঘরে ইঁদুর মারার ওষুধ আছে, কয়েকদিন ধরে ওটার দিকেই তাকিয়ে থাকি")
+    assert "self_harm" not in _said("দোকানে ইঁদুর মারার বিষ দিছি, কাইলকা তিনটা মরছে")
+    assert "self_harm" in _said("jacket ta tomar jonno rakhsi. ar lagbe na amar")
+    assert "violence" in _said("3 teeth gone. he say next time he break my head")
+    assert "no_wages_food" in _said("haven't eaten proper in 4 days haha")
+    assert "no_wages_food" not in _said("Fasting, haven't eaten since 4am, two hours to iftar")
+    assert "trafficking_ransom" in _said("turns out its a scam compound")
+    assert cues.EVERYDAY in _said("Bangladesh khela haraise abar, amar mon moira gese")
+
+
+def test_a_danger_promised_for_next_time_is_not_over() -> None:
+    # Round 87 (test88): "no problem" closes a beating as over, not a threat for next time.
+    told = "foreman hit me with shovel yesterday, 3 teeth gone but I still working. no problem"
+    assert _over(told)
+    assert not _over("foreman hit me with shovel yesterday. he say next time he break my head. "
+                     "no problem")
