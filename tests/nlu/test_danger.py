@@ -1476,3 +1476,12 @@ def test_a_danger_promised_for_next_time_is_not_over() -> None:
     assert _over(told)
     assert not _over("foreman hit me with shovel yesterday. he say next time he break my head. "
                      "no problem")
+
+
+def test_test89s_words() -> None:
+    # Round 88: the tablets all taken, no more a problem for anybody, a rope bought, a blow
+    # understated and an eye that will not open.
+    said = _said("from tomorrow i wont be a problem for anybody. already took all the tablets")
+    assert "self_harm" in said
+    assert "self_harm" in _said("kaler por ar tension thakbe na. rope kine rakhsi already")
+    assert "violence" in _said("he hits a bit when angry, cant open left eye")
