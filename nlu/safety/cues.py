@@ -99,10 +99,13 @@ BUT = frozenset(key_of(w) for w in ("but", "kintu", "কিন্তু"))
 # a wife or a film (docs/safety.md, round 85). Stems match the start of a word ("maliker").
 MASTER_STEMS = tuple(key_of(w) for w in (
     "malik", "malek", "মালিক", "kafil", "kofil", "কফিল", "arbab", "আরবাব", "sponsor", "স্পন্সর",
-    "supervis", "সুপারভাইজার", "manag", "ম্যানেজার", "madam", "মেডাম", "ম্যাডাম", "dalal", "দালাল",
+    "supervisor", "সুপারভাইজার", "ম্যানেজার", "madam", "মেডাম", "ম্যাডাম", "dalal", "দালাল",
     "contractor", "foreman",
 ))  # fmt: skip
-MASTER_WORDS = frozenset(key_of(w) for w in ("boss", "bosses", "বস", "owner", "agent", "এজেন্ট"))
+# Whole words: "manag*" would be "I can manage".
+MASTER_WORDS = frozenset(key_of(w) for w in (
+    "boss", "bosses", "বস", "owner", "agent", "এজেন্ট", "manager", "managers",
+))  # fmt: skip
 
 
 def masters(toks: list[Token]) -> bool:

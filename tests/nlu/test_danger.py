@@ -1445,6 +1445,8 @@ def test_a_laugh_beside_a_boss_excuses_less() -> None:
     assert cues.masters(features.tokens("lol boss ajke amar mathay helmet diye marse"))
     assert cues.masters(features.tokens("মালিকের লোক আইসা মারছে 😂"))
     assert not cues.masters(features.tokens("my roommate keeps threatening to kill me 😂"))
+    assert cues.masters(features.tokens("my manager's brother keeps trying to get into my room"))
+    assert not cues.masters(features.tokens("its fine i can manage lol"))
 
 
 def test_test87s_words() -> None:
