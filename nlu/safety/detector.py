@@ -169,7 +169,7 @@ class DangerDetector:
         # hocche" (round 46), "ok this isn't funny anymore" (round 52), and a joke denied, "not
         # joking this time" after a "lol" (round 58, test56).
         same = [h.start for h in hits if (h.cue.category == cue_lib.SAME and not h.negated)
-                or (h.negated and h.cue.parts[0].rstrip("*") in cue_lib.DENIED_JOKE)]
+                or (h.negated and h.cue.jest)]
 
         def excuses(end: int) -> bool:
             """Whether a sign ending before token `end` still makes the message not serious."""
@@ -197,7 +197,7 @@ class DangerDetector:
         # the reading: "golay dori dite ichcha kore 😂 ... kidding, ajke AC thik korte asbe"
         # (round 69, test70). A laugh alone is no such word (JOKE_CEILING).
         taken_back = any(h.cue.category == cue_lib.JOKE and not h.negated and h.start > last
-                         and h.cue.parts[0].rstrip("*") in cue_lib.DENIED_JOKE and excuses(h.end)
+                         and h.cue.jest and excuses(h.end)
                          for h in hits)
         # A danger told laughing as two facts or more, each in a clause of its own, is trouble
         # made light of, not a joke: "haha amra ekhon boat e 80 jon 😅 engine nosto ... pani

@@ -1487,3 +1487,28 @@ def test_test89s_words() -> None:
     assert "self_harm" in said
     assert "self_harm" in _said("kaler por ar tension thakbe na. rope kine rakhsi already")
     assert "violence" in _said("he hits a bit when angry, cant open left eye")
+
+
+def test_test90s_words() -> None:
+    # Round 89: a goodbye "sorry for everything", a fall from dizziness and vomiting; "missing"
+    # alone is weak (homesick people miss home), strong only when a person is lost.
+    assert "self_harm" in _said("tell amma sorry for everything")
+    assert "medical_emergency" in _said("ajke garom e site e mathai ghuri porsi, ekhon bomi")
+    assert "medical_emergency" in _said("আইজ মাথা ঘুরাইয়া পইড়া গেছিলাম")
+    strong = {h.cue.category for h in _hits("Missing home a lot, missing my kids every night")
+              if h.cue.strong and not h.negated}
+    assert not strong
+    for lost in ("my son is missing, no news for 3 weeks", "husband missing since 12 days",
+                 "son missing in Oman", "my brother has been missing for 3 weeks"):
+        assert any(h.cue.strong and h.cue.category == "missing_detained" for h in _hits(lost))
+
+
+def test_a_joke_named_in_two_words_can_be_doubted(detector: safety.DangerDetector) -> None:
+    # Round 89 (test90): "just kidding" is a joke word like "kidding", and a doubt a few words
+    # after it ("na thak, maybe na") takes the joke back; "just kidding" alone still excuses.
+    told = ("hahaha apu amar life e ekhon ar kisu baki nai, eibar building er chad theke urbo "
+            "🤣 just kidding... na thak, maybe na")
+    assert not detector.signals(told).joking
+    assert all(h.negated for h in _hits(told) if h.cue.jest)
+    assert not any(h.negated for h in _hits(told.removesuffix("... na thak, maybe na"))
+                   if h.cue.jest)
