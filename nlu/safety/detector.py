@@ -237,7 +237,7 @@ class DangerDetector:
                                     joy=category not in ("self_harm", "death_abroad"),
                                     death=category == "death_abroad"),
                        "self_harm" in signs, not signs.isdisjoint(DANGER),
-                       story.body_home(text, hits), laughed and not (other_excuse or taken_back),
+                       story.body_home(text, hits, toks), laughed and not (other_excuse or taken_back),
                        cue_lib.masters(toks))
 
     @staticmethod

@@ -10,7 +10,7 @@ from datetime import date
 from nlu.normalise import fold_digits
 from nlu.safety import when
 from nlu.safety.cues import CALM, DOUBT, JOY, RESOLVED, Hit, negates
-from nlu.safety.features import Token, key_of
+from nlu.safety.features import Token, key_of, tokens
 from nlu.safety.labels import DANGER
 
 # Round 22: the body to bring home, and a rule asked in the conditional ("if a worker dies",
@@ -35,13 +35,35 @@ def long_dead(text: str, hits: list[Hit], this_year: int | None = None) -> bool:
         1980 <= int(m.group(1)) <= now - 2 for m in when.YEAR.finditer(fold_digits(text)))
 
 
-def body_home(text: str, hits: list[Hit]) -> bool:
+def body_home(text: str, hits: list[Hit], toks: list[Token]) -> bool:
     """A death told as it happened ("died", "মারা গেছইন"), not of long ago, and the body named,
-    in a message that asks no rule in the conditional. "lash anar khoroch ke dey" names no death:
-    a question about the rules, not a family with a body abroad."""
-    return (any(h.cue.category == "death_abroad" and not h.negated and not _BODY.search(h.cue.text)
-                for h in hits)
-            and bool(_BODY.search(text)) and not _IF_DIES.search(text) and not when.past_year(text))
+    in a clause that asks no rule in the conditional. "lash anar khoroch ke dey" names no death:
+    a question about the rules, not a family with a body abroad. A rule asked in one clause and a
+    death told in another are both: "kono lok bidesh e mara gele lash ante koto din lage? amar
+    chachato vai iraq e ... mara gese aj fojore" (round 90, test91; no labelled message read
+    otherwise than before)."""
+    if not _BODY.search(text) or when.past_year(text):
+        return False
+    asked = _conditional(text, len(toks))
+    return any(h.cue.category == "death_abroad" and not h.negated and not _BODY.search(h.cue.text)
+               and h.start not in asked for h in hits)
+
+
+_SENTENCE_END = re.compile(r"[.?!।\n]+")
+
+
+def _conditional(text: str, n: int) -> set[int]:
+    """The tokens of the sentences that ask a rule in the conditional (_IF_DIES). Sentences, not
+    clauses: "If my brother, who works in Oman, dies" is one rule asked. Every token, when the
+    sentences do not tokenise as the whole message does."""
+    asked: set[int] = set()
+    start = 0
+    for sentence in _SENTENCE_END.split(text):
+        end = start + len(tokens(sentence))
+        if _IF_DIES.search(sentence):
+            asked.update(range(start, end))
+        start = end
+    return asked if start == n else set(range(n))
 
 
 # Round 22: a plea after the calm words reopens the story: "he never absconded, he was happy

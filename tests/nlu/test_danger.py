@@ -1512,3 +1512,25 @@ def test_a_joke_named_in_two_words_can_be_doubted(detector: safety.DangerDetecto
     assert all(h.negated for h in _hits(told) if h.cue.jest)
     assert not any(h.negated for h in _hits(told.removesuffix("... na thak, maybe na"))
                    if h.cue.jest)
+
+
+def test_test91s_words() -> None:
+    # Round 90: "I will not live any more", a jump into a river, a breath hard to take in
+    # Banglish; a boy who jumps into a pond to swim is no danger word's business but a weak one.
+    assert "self_harm" in _said("আমি ঠিক করছি আর বাঁচব না")
+    assert "self_harm" in _said("dorm er pichone ekta nodi ase, raat e giye jhap dibo")
+    assert "medical_emergency" in _said("pajor e betha, shash nite koshto hoy")
+    assert all(not h.cue.strong for h in _hits("নাতিটা পুকুরো ঝাঁপ দিছে, সাঁতার শিখতাছে"))
+
+
+def test_a_rule_asked_and_a_death_told_in_one_message() -> None:
+    # Round 90 (test91): a conditional asks a rule in its own clause; a death told in another
+    # clause, with the body named, is a family's death all the same.
+    def body(text: str) -> bool:
+        toks = tokens(text)
+        return story.body_home(text, cues.find(_cues(), toks), toks)
+
+    assert body("kono lok bidesh e mara gele lash ante koto din lage? amar chachato vai iraq e "
+                "gari accident e mara gese aj fojore")
+    assert not body("kono lok bidesh e mara gele lash ante koto din lage?")
+    assert not body("If a worker died abroad, who pays to bring the body home?")
