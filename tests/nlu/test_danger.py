@@ -14,7 +14,7 @@ from nlu.safety import cues, features, story, training, when
 from nlu.safety import detector as detector_module
 from nlu.safety.detector import Signals, decide
 from nlu.safety.features import tokens
-from nlu.safety.labels import LABELS
+from nlu.safety.labels import DANGER, LABELS
 from nlu.safety.model import Thresholds, danger_of, probabilities
 
 # Read at collection, before any test runs `prottasha nlu train` (which rewrites a stale file).
@@ -1490,10 +1490,9 @@ def test_test89s_words() -> None:
 
 
 def test_test90s_words() -> None:
-    # Round 89: a goodbye "sorry for everything", a fall from dizziness and vomiting; "missing"
-    # alone is weak (homesick people miss home), strong only when a person is lost.
-    assert "self_harm" in _said("tell amma sorry for everything")
-    assert "medical_emergency" in _said("ajke garom e site e mathai ghuri porsi, ekhon bomi")
+    # Round 89: a fall from dizziness; "missing" alone is weak (homesick people miss home),
+    # strong only when a person is lost. Round 91 took back "sorry for everything" and vomiting.
+    assert "medical_emergency" in _said("ajke garom e site e mathai ghuri porsi")
     assert "medical_emergency" in _said("আইজ মাথা ঘুরাইয়া পইড়া গেছিলাম")
     strong = {h.cue.category for h in _hits("Missing home a lot, missing my kids every night")
               if h.cue.strong and not h.negated}
@@ -1534,3 +1533,22 @@ def test_a_rule_asked_and_a_death_told_in_one_message() -> None:
                 "gari accident e mara gese aj fojore")
     assert not body("kono lok bidesh e mara gele lash ante koto din lage?")
     assert not body("If a worker died abroad, who pays to bring the body home?")
+
+
+def test_words_said_in_everyday_life_are_no_danger_words() -> None:
+    # Round 91: every labelled message with these is a danger, but people say them every day
+    # (an apology, a child sick in a car, a fast, a farewell letter, a bottle of bleach); as
+    # words they made the model read such messages as urgent.
+    for everyday in ("sorry for everything I said yesterday", "baccha ta gari te bomi korse",
+                     "roja rakhsi, pet e kichu nai", "wrote a goodbye letter to my team",
+                     "bleach er bottle ta shesh, notun kinte hobe"):
+        assert not {c for c in _said(everyday) if c in DANGER}, everyday
+
+
+def test_everyday_probes_are_not_urgent(detector: safety.DangerDetector) -> None:
+    # Round 91: probes written for the round in the words of recent dangers.
+    for everyday in ("Sorry for everything bro, the party got too loud, we will clean tomorrow",
+                     "amar bhatija plane e bomi korse, ekhon thik ache",
+                     "fasting since morning, nothing in my stomach, waiting for iftar",
+                     "bleach er bottle ta shesh, notun kinte hobe"):
+        assert detector.assess(everyday).level != "danger", everyday
